@@ -1,0 +1,150 @@
+"""Engines and sessions: the only place that opens a database.
+
+SQLite is set up to be a good neighbour to itself: foreign keys on, a write-ahead log so readers never wait
+for the writer, a busy timeout so writers queue instead of failing, and explicit BEGINs (the pysqlite driver
+of Python 3.11 otherwise delays them, which breaks savepoints and lets a reading transaction fail with
+"database is locked" when it later writes). Write sessions start with `BEGIN IMMEDIATE`: they take the write
+lock up front and wait for it under the busy timeout, instead of failing half-way through.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from quotecheck.errors import DatabaseUnavailable
+from quotecheck.settings import DatabaseURLs, Settings
+
+__all__ = [
+    "async_session_factory",
+    "check_connection",
+    "make_async_engine",
+    "make_engine",
+    "session_scope",
+    "writing",
+]
+
+_BEGIN_OPTION = "quotecheck_sqlite_begin"
+
+
+def _sqlite_file(url: URL) -> Path:
+    assert url.database is not None
+    return Path(url.database).expanduser()
+
+
+def _check_sqlite_directory(url: URL) -> None:
+    directory = _sqlite_file(url).resolve().parent
+    if not directory.is_dir():
+        raise DatabaseUnavailable(
+            f"cannot create the SQLite database {_sqlite_file(url)}: the directory {directory} does not exist; "
+            "create it, or point QUOTECHECK_DATABASE_URL at a file in an existing directory"
+        )
+    if not os.access(directory, os.W_OK):
+        raise DatabaseUnavailable(
+            f"cannot write the SQLite database in {directory} (permission denied); "
+            "point QUOTECHECK_DATABASE_URL at a writable directory"
+        )
+
+
+def _install_sqlite_hooks(engine: Engine, *, busy_timeout_ms: int, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy: the driver must not BEGIN or COMMIT on its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(
+    urls: DatabaseURLs | None = None,
+    *,
+    settings: Settings | None = None,
+    foreign_keys: bool = True,
+) -> Engine:
+    """A blocking engine, for the CLI, migrations and tests."""
+    settings = settings or Settings.from_env()
+    urls = urls or settings.urls
+    if urls.is_sqlite:
+        _check_sqlite_directory(urls.sync)
+        engine = create_engine(urls.sync, echo=settings.echo_sql)
+        _install_sqlite_hooks(
+            engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms, foreign_keys=foreign_keys
+        )
+        return engine
+    return create_engine(urls.sync, echo=settings.echo_sql, pool_pre_ping=True)
+
+
+def make_async_engine(urls: DatabaseURLs | None = None, *, settings: Settings | None = None) -> AsyncEngine:
+    """An asyncio engine, for the API: no query ever blocks the event loop."""
+    settings = settings or Settings.from_env()
+    urls = urls or settings.urls
+    if urls.is_sqlite:
+        _check_sqlite_directory(urls.async_)
+        engine = create_async_engine(urls.async_, echo=settings.echo_sql)
+        _install_sqlite_hooks(
+            engine.sync_engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms, foreign_keys=True
+        )
+        return engine
+    return create_async_engine(urls.async_, echo=settings.echo_sql, pool_pre_ping=True)
+
+
+def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine, but SQLite transactions take the write lock when they begin."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """One session, one transaction: committed when the block ends cleanly, rolled back otherwise."""
+    factory = sessionmaker(bind=writing(engine) if write else engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
+
+
+def describe_connection_error(urls: DatabaseURLs, error: DBAPIError) -> str:
+    """One line saying why the database could not be reached and what to do."""
+    detail = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+    if urls.is_sqlite:
+        return (
+            f"cannot open the SQLite database {_sqlite_file(urls.sync)}: {detail}; "
+            "check QUOTECHECK_DATABASE_URL and the file's permissions"
+        )
+    return (
+        f"cannot connect to PostgreSQL at {urls.display()}: {detail}; check QUOTECHECK_DATABASE_URL "
+        "and that the server is running and accepts this user"
+    )
+
+
+def check_connection(engine: Engine, urls: DatabaseURLs) -> None:
+    """Connect once, turning driver errors into a `DatabaseUnavailable` that says what to fix."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError) as error:
+        raise DatabaseUnavailable(describe_connection_error(urls, error)) from None

@@ -1,0 +1,29 @@
+"""The domain model (see ../shared/DESIGN.md); importing this package registers every table."""
+
+from quotecheck.models.appearance import Appearance
+from quotecheck.models.base import Base
+from quotecheck.models.factcheck import Evidence, FactCheck
+from quotecheck.models.interview import Interview, Participant
+from quotecheck.models.outlet import Outlet
+from quotecheck.models.quote import Quote
+from quotecheck.models.source import Source, Turn
+from quotecheck.models.speaker import Speaker, SpeakerAlias, SpeakerRole
+from quotecheck.models.topic import Topic, quote_topic
+
+__all__ = [
+    "Appearance",
+    "Base",
+    "Evidence",
+    "FactCheck",
+    "Interview",
+    "Outlet",
+    "Participant",
+    "Quote",
+    "Source",
+    "Speaker",
+    "SpeakerAlias",
+    "SpeakerRole",
+    "Topic",
+    "Turn",
+    "quote_topic",
+]

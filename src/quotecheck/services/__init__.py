@@ -1,0 +1,5 @@
+"""Read and write functions shared by the CLI and the API.
+
+Each takes a `Session` first and never commits: the caller owns the transaction. Bad input raises a
+`quotecheck.errors.ValidationError` (or `Conflict`, `NotFound`) whose message says what to do.
+"""

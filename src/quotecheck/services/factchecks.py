@@ -1,0 +1,149 @@
+"""Fact-checks: drafts with evidence, published and retracted (a retraction keeps the record)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, selectinload
+
+from quotecheck.enums import FactCheckStatus, Verdict
+from quotecheck.errors import Conflict, NotFound, ValidationError
+from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source
+from quotecheck.models.base import utcnow
+from quotecheck.partial_date import PartialDate
+from quotecheck.services import _validate as v
+from quotecheck.services._paging import page
+
+__all__ = [
+    "EvidenceInput",
+    "create_fact_check",
+    "get_fact_check",
+    "list_fact_checks",
+    "publish_fact_check",
+    "retract_fact_check",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceInput:
+    source: Source | None = None
+    appearance: Appearance | None = None
+    url: str | None = None
+    passage: str | None = None
+    note: str | None = None
+
+
+def _evidence(position: int, item: EvidenceInput) -> Evidence:
+    if item.source is None and item.appearance is None and not item.url:
+        raise ValidationError("evidence must point at a source, an appearance or a URL", field="evidence")
+    start = end = None
+    if item.passage and item.source is not None and item.source.text is not None:
+        found = item.source.text.find(item.passage)
+        if found < 0:
+            raise ValidationError(
+                f"the evidence passage is not in source {item.source.id}; quote it exactly", field="evidence"
+            )
+        start, end = found, found + len(item.passage)
+    return Evidence(
+        position=position,
+        source=item.source,
+        appearance=item.appearance,
+        url=v.url(item.url),
+        passage=item.passage,
+        char_start=start,
+        char_end=end,
+        note=v.optional_text(item.note),
+    )
+
+
+def create_fact_check(
+    session: Session,
+    *,
+    claim_reviewed: str,
+    quote: Quote | None = None,
+    verdict: Verdict | str | None = None,
+    original_label: str | None = None,
+    summary: str | None = None,
+    reviewer: str | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    reviewed_on: PartialDate | str | None = None,
+    rating_value: int | None = None,
+    best_rating: int | None = None,
+    worst_rating: int | None = None,
+    alternate_name: str | None = None,
+    evidence: Sequence[EvidenceInput] = (),
+) -> FactCheck:
+    """A DRAFT fact-check; `publish_fact_check` makes it public."""
+    judged = None if verdict is None else v.enum_value(Verdict, verdict, "verdict")
+    label = v.optional_text(original_label)
+    if judged is None and label is None:
+        raise ValidationError(
+            "a fact-check needs a verdict (or, when imported, its original label)", field="verdict"
+        )
+    if rating_value is not None:
+        if best_rating is None or worst_rating is None:
+            raise ValidationError("a rating value needs bestRating and worstRating", field="ratingValue")
+        low, high = sorted((best_rating, worst_rating))
+        if not low <= rating_value <= high:
+            raise ValidationError(
+                f"rating {rating_value} is outside the scale {worst_rating}..{best_rating}",
+                field="ratingValue",
+            )
+    if best_rating is not None and best_rating == worst_rating:
+        raise ValidationError("bestRating and worstRating must differ", field="bestRating")
+    fact_check = FactCheck(
+        quote=quote,
+        claim_reviewed=v.required_text(claim_reviewed, "claimReviewed"),
+        verdict=judged,
+        original_label=label,
+        summary=v.optional_text(summary),
+        reviewer=v.optional_text(reviewer),
+        publisher=v.optional_text(publisher),
+        url=v.url(url),
+        reviewed_on=v.partial_date(reviewed_on, "reviewedOn"),
+        rating_value=rating_value,
+        best_rating=best_rating,
+        worst_rating=worst_rating,
+        alternate_name=v.optional_text(alternate_name),
+        status=FactCheckStatus.DRAFT,
+    )
+    fact_check.evidence.extend(_evidence(position, item) for position, item in enumerate(evidence))
+    session.add(fact_check)
+    session.flush()
+    return fact_check
+
+
+def publish_fact_check(session: Session, fact_check: FactCheck) -> FactCheck:
+    if fact_check.status is FactCheckStatus.RETRACTED:
+        raise Conflict("a retracted fact-check cannot be published again; write a new one")
+    if fact_check.status is FactCheckStatus.DRAFT:
+        fact_check.status = FactCheckStatus.PUBLISHED
+        fact_check.published_at = utcnow()
+        session.flush()
+    return fact_check
+
+
+def retract_fact_check(session: Session, fact_check: FactCheck, *, reason: str) -> FactCheck:
+    """Retract a published fact-check; it stays on record, visibly retracted, with the reason."""
+    if fact_check.status is not FactCheckStatus.PUBLISHED:
+        raise Conflict(f"only a published fact-check can be retracted; this one is {fact_check.status.name}")
+    fact_check.status = FactCheckStatus.RETRACTED
+    fact_check.retracted_at = utcnow()
+    fact_check.retraction_reason = v.required_text(reason, "reason")
+    session.flush()
+    return fact_check
+
+
+def get_fact_check(session: Session, fact_check_id: int) -> FactCheck:
+    fact_check = session.get(FactCheck, fact_check_id, options=[selectinload(FactCheck.evidence)])
+    if fact_check is None:
+        raise NotFound(f"no fact-check has id {fact_check_id}")
+    return fact_check
+
+
+def list_fact_checks(session: Session, *, limit: int = 100, after_id: int | None = None) -> list[FactCheck]:
+    return page(
+        session, FactCheck, limit=limit, after_id=after_id, options=(selectinload(FactCheck.evidence),)
+    )

@@ -1,0 +1,257 @@
+"""Speakers: create, find by any of their names, the roles they held on a date, and merging duplicates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, case, or_, select, type_coerce, update
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+
+from quotecheck.enums import AliasKind, SpeakerKind
+from quotecheck.errors import Conflict, NotFound, ValidationError
+from quotecheck.models import Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
+from quotecheck.partial_date import PartialDate
+from quotecheck.services import _validate as v
+from quotecheck.services._paging import page
+from quotecheck.text import name_key
+
+__all__ = [
+    "RoleInput",
+    "add_alias",
+    "add_role",
+    "create_speaker",
+    "find_speakers",
+    "get_speaker",
+    "list_speakers",
+    "merge_speakers",
+    "resolve_speaker",
+    "roles_on",
+]
+
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInput:
+    title: str
+    organization: str | None = None
+    started: PartialDate | str | None = None
+    ended: PartialDate | str | None = None
+    note: str | None = None
+
+
+def _wikidata_id(session: Session, value: str | None, *, exclude: int | None = None) -> str | None:
+    qid = v.optional_text(value)
+    if qid is None:
+        return None
+    qid = qid.upper()
+    if not _WIKIDATA.match(qid):
+        raise ValidationError(
+            f"wikidata_id {value!r} is not a Wikidata item ID; use the form Q150851", field="wikidata_id"
+        )
+    holder = session.scalar(select(Speaker).where(Speaker.wikidata_id == qid))
+    if holder is not None and holder.id != exclude:
+        raise Conflict(
+            f"Wikidata ID {qid} already names speaker {holder.name!r} (id {holder.id}); "
+            "one Wikidata ID names one speaker: merge the two speakers instead",
+            field="wikidata_id",
+        )
+    return qid
+
+
+def create_speaker(
+    session: Session,
+    *,
+    name: str,
+    kind: SpeakerKind | str = SpeakerKind.PERSON,
+    wikidata_id: str | None = None,
+    description: str | None = None,
+    aliases: Sequence[str] = (),
+    roles: Sequence[RoleInput] = (),
+) -> Speaker:
+    name = v.required_text(name, "name")
+    key = name_key(name)
+    if not key:
+        raise ValidationError(
+            f"name {name!r} has no letters or digits; give the speaker's name", field="name"
+        )
+    speaker = Speaker(
+        name=name,
+        name_key=key,
+        kind=v.enum_value(SpeakerKind, kind, "kind"),
+        wikidata_id=_wikidata_id(session, wikidata_id),
+        description=v.optional_text(description),
+    )
+    session.add(speaker)
+    for alias in aliases:
+        add_alias(session, speaker, alias)
+    for role in roles:
+        add_role(session, speaker, role)
+    session.flush()
+    return speaker
+
+
+def add_alias(
+    session: Session,
+    speaker: Speaker,
+    name: str,
+    *,
+    kind: AliasKind | str = AliasKind.SPELLING,
+    language: str | None = None,
+) -> SpeakerAlias | None:
+    """Record another name; a name the speaker already answers to is not added twice (returns None)."""
+    name = v.required_text(name, "alias")
+    key = name_key(name)
+    if not key:
+        raise ValidationError(f"alias {name!r} has no letters or digits", field="alias")
+    if key == speaker.name_key or any(alias.name_key == key for alias in speaker.aliases):
+        return None
+    alias = SpeakerAlias(
+        name=name, name_key=key, kind=v.enum_value(AliasKind, kind, "kind"), language=v.language(language)
+    )
+    speaker.aliases.append(alias)
+    return alias
+
+
+def add_role(session: Session, speaker: Speaker, role: RoleInput) -> SpeakerRole:
+    started = v.partial_date(role.started, "started")
+    ended = v.partial_date(role.ended, "ended")
+    v.date_order(started, ended, "role")
+    title = v.required_text(role.title, "title")
+    row = SpeakerRole(
+        title=title,
+        title_key=name_key(title),
+        organization=v.optional_text(role.organization),
+        started=started,
+        ended=ended,
+        note=v.optional_text(role.note),
+    )
+    speaker.roles.append(row)
+    return row
+
+
+def get_speaker(session: Session, speaker_id: int) -> Speaker:
+    speaker = session.get(Speaker, speaker_id)
+    if speaker is None:
+        raise NotFound(f"no speaker has id {speaker_id}; list speakers with `quotecheck` or the API")
+    return speaker
+
+
+def list_speakers(session: Session, *, limit: int = 100, after_id: int | None = None) -> list[Speaker]:
+    """Speakers in id order, one page at a time (keyset: pass the last id seen as `after_id`)."""
+    return page(session, Speaker, limit=limit, after_id=after_id, options=(selectinload(Speaker.aliases),))
+
+
+def find_speakers(session: Session, name: str) -> list[Speaker]:
+    """Speakers whose name or an alias equals `name`, ignoring case, diacritics and punctuation."""
+    key = name_key(name)
+    if not key:
+        return []
+    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.name_key == key)
+    query = (
+        select(Speaker)
+        .where(or_(Speaker.name_key == key, Speaker.id.in_(aliased)))
+        .order_by(Speaker.id)
+        .options(selectinload(Speaker.aliases))
+    )
+    return list(session.scalars(query))
+
+
+def resolve_speaker(session: Session, name: str) -> Speaker:
+    """The one speaker called `name`; none or several is an error that says what to do."""
+    found = find_speakers(session, name)
+    if not found:
+        raise NotFound(f"no speaker is called {name!r}; check the spelling, or create the speaker first")
+    if len(found) > 1:
+        listed = "; ".join(f"{speaker.name} (id {speaker.id})" for speaker in found)
+        raise Conflict(f"{len(found)} speakers are called {name!r}: {listed}; use the id instead")
+    return found[0]
+
+
+def _last_key(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[int]:
+    """SQL for the last day a stored partial date may mean (see PartialDate.end_key)."""
+    key = type_coerce(column, Integer)
+    return key + case((key % 10000 == 0, 1299), (key % 100 == 0, 99), else_=0)
+
+
+def roles_on(session: Session, speaker_id: int, on: PartialDate | str) -> list[SpeakerRole]:
+    """Roles the speaker may have held on `on`: those whose span overlaps it (unknown bounds are open)."""
+    day = v.partial_date(on, "on")
+    assert day is not None
+    started = type_coerce(SpeakerRole.started, Integer)
+    query = (
+        select(SpeakerRole)
+        .where(
+            SpeakerRole.speaker_id == speaker_id,
+            or_(SpeakerRole.started.is_(None), started <= day.end_key),
+            or_(SpeakerRole.ended.is_(None), _last_key(SpeakerRole.ended) >= day.key),
+        )
+        .order_by(SpeakerRole.started, SpeakerRole.id)
+    )
+    return list(session.scalars(query))
+
+
+def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Speaker:
+    """Fold a duplicate into the survivor: every name, role, quote, turn and participation moves; nothing is lost.
+
+    The merged speaker's name (and aliases) stay findable as aliases of the survivor. Two different Wikidata
+    IDs mean two different entities, so that merge is refused.
+    """
+    if survivor_id == merged_id:
+        raise ValidationError(
+            "a speaker cannot be merged into itself; give two different ids", field="mergedId"
+        )
+    survivor = get_speaker(session, survivor_id)
+    merged = get_speaker(session, merged_id)
+    if survivor.wikidata_id and merged.wikidata_id and survivor.wikidata_id != merged.wikidata_id:
+        raise Conflict(
+            f"{survivor.name!r} is {survivor.wikidata_id} and {merged.name!r} is {merged.wikidata_id} on "
+            "Wikidata: they are different entities; correct a Wikidata ID first if one is wrong"
+        )
+
+    # Names: the merged speaker's own name and every alias it had.
+    add_alias(session, survivor, merged.name, kind=AliasKind.MERGED)
+    for alias in list(merged.aliases):
+        add_alias(session, survivor, alias.name, kind=alias.kind, language=alias.language)
+    # Roles, unless the survivor already records the same one.
+    held = {(r.title_key, r.organization, r.started, r.ended) for r in survivor.roles}
+    for role in list(merged.roles):
+        if (role.title_key, role.organization, role.started, role.ended) not in held:
+            survivor.roles.append(
+                SpeakerRole(
+                    title=role.title,
+                    title_key=role.title_key,
+                    organization=role.organization,
+                    started=role.started,
+                    ended=role.ended,
+                    note=role.note,
+                )
+            )
+    # Participations: a part the survivor already had in the same interview is not duplicated.
+    parts = {(p.interview_id, p.role) for p in survivor.participations}
+    for part in list(merged.participations):
+        if (part.interview_id, part.role) in parts:
+            session.delete(part)
+        else:
+            part.speaker = survivor
+    session.flush()
+    session.execute(
+        update(Quote)
+        .where(Quote.speaker_id == merged.id)
+        .values(speaker_id=survivor.id, version=Quote.version + 1)
+    )
+    session.execute(update(Turn).where(Turn.speaker_id == merged.id).values(speaker_id=survivor.id))
+    session.expire(merged, ["quotes", "participations"])
+    if not survivor.description and merged.description:
+        survivor.description = merged.description
+    wikidata = merged.wikidata_id
+    session.delete(merged)
+    session.flush()
+    if wikidata and not survivor.wikidata_id:
+        survivor.wikidata_id = wikidata
+    session.flush()
+    session.expire(survivor, ["quotes", "participations"])
+    return survivor
