@@ -50,7 +50,7 @@ def alembic_config(
 ) -> Config:
     """An Alembic config for quotecheck; a URL or connection given here wins over QUOTECHECK_DATABASE_URL."""
     ini, scripts = _locate()
-    config = Config(str(ini), stdout=output) if output is not None else Config(str(ini))
+    config = Config(str(ini), stdout=output, output_buffer=output) if output is not None else Config(str(ini))
     config.set_main_option("script_location", str(scripts))
     config.attributes["configure_logger"] = False
     if database_url is not None:

@@ -1,0 +1,113 @@
+"""Test databases: a real SQLite file, or the PostgreSQL named by QUOTECHECK_TEST_DATABASE_URL.
+
+The session-wide database is built by the real migrations once; each test then runs inside a transaction
+that is rolled back (the ORM session joins it through savepoints), so tests never see each other's rows.
+Tests that must commit (migrations, the CLI, concurrency) get a scratch database of their own: a new SQLite
+file, or a new PostgreSQL database on the same server, dropped afterwards.
+
+Warning: the database named by QUOTECHECK_TEST_DATABASE_URL is wiped at the start of a run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from quotecheck import migrate
+from quotecheck.db import make_engine
+from quotecheck.settings import database_urls
+
+TEST_DATABASE_URL = os.environ.get("QUOTECHECK_TEST_DATABASE_URL", "").strip()
+
+
+def backend() -> str:
+    return database_urls(TEST_DATABASE_URL).backend if TEST_DATABASE_URL else "sqlite"
+
+
+def pytest_report_header() -> str:
+    shown = database_urls(TEST_DATABASE_URL).display() if TEST_DATABASE_URL else "a temporary SQLite file"
+    return f"quotecheck test database: {shown}"
+
+
+def _admin_engine() -> Engine:
+    """An autocommit connection to the PostgreSQL server, for CREATE/DROP DATABASE."""
+    urls = database_urls(TEST_DATABASE_URL)
+    return create_engine(urls.sync, isolation_level="AUTOCOMMIT")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(database_urls(url).sync, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        if backend() == "postgresql":
+            _reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    path = tmp_path_factory.mktemp("db") / "quotecheck-test.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    migrate.upgrade(migrate.alembic_config(database_url), "head")
+    built = make_engine(database_urls(database_url))
+    yield built
+    built.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose every change is rolled back when the test ends, commits included."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as db:
+            yield db
+        outer.rollback()
+
+
+def _scratch_sqlite(directory: Path) -> str:
+    return f"sqlite:///{directory / f'scratch-{uuid.uuid4().hex[:8]}.db'}"
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the engine under test, for tests that commit; dropped afterwards."""
+    if backend() != "postgresql":
+        yield _scratch_sqlite(tmp_path)
+        return
+    name = f"quotecheck_scratch_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            database_urls(TEST_DATABASE_URL)
+            .sync.set(database=name)
+            .set(drivername="postgresql")
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def scratch_engine(scratch_url: str) -> Iterator[Engine]:
+    """A scratch database at the migration head."""
+    migrate.upgrade(migrate.alembic_config(scratch_url), "head")
+    built = make_engine(database_urls(scratch_url))
+    yield built
+    built.dispose()

@@ -1,0 +1,109 @@
+"""The `quotecheck` command as administrators run it: a real process, a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quotecheck import migrate
+
+
+def run(*args: str, url: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUOTECHECK_")}
+    if url is not None:
+        env["QUOTECHECK_DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "quotecheck", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("db", "demo"):
+        assert command in result.stdout
+    db_help = run("db", "--help")
+    for command in ("upgrade", "downgrade", "current", "history"):
+        assert command in db_help.stdout
+
+
+def test_admin_round_trip(scratch_url: str) -> None:
+    head = migrate.head_revision(migrate.alembic_config())
+    empty = run("db", "current", url=scratch_url)
+    assert empty.returncode == 0, empty.stderr
+    assert "empty" in empty.stdout and "quotecheck db upgrade" in empty.stdout
+
+    refused = run("demo", url=scratch_url)
+    assert refused.returncode == 2
+    assert "quotecheck db upgrade" in refused.stderr and "Traceback" not in refused.stderr
+
+    assert run("db", "upgrade", url=scratch_url).returncode == 0
+    assert run("db", "current", url=scratch_url).stdout.strip() == f"{head} (head)"
+    first = run("demo", url=scratch_url)
+    assert first.returncode == 0, first.stderr
+    assert "created" in first.stdout
+    second = run("demo", url=scratch_url)
+    assert second.returncode == 0
+    assert "nothing changed" in second.stdout
+
+    down = run("db", "downgrade", "base", url=scratch_url)
+    assert down.returncode == 0, down.stderr
+    assert run("db", "upgrade", "head", url=scratch_url).returncode == 0
+    again = run("demo", url=scratch_url)
+    assert again.returncode == 0
+    assert again.stdout.split("created", 1)[1] == first.stdout.split("created", 1)[1]
+
+
+def test_history_names_the_head() -> None:
+    result = run("db", "history")
+    assert result.returncode == 0
+    assert "(head)" in result.stdout and "<base>" in result.stdout
+
+
+def test_offline_sql_for_administrators(tmp_path: Path) -> None:
+    result = run("db", "upgrade", "--sql", url=f"sqlite:///{tmp_path / 'never-created.db'}")
+    assert result.returncode == 0, result.stderr
+    assert "CREATE TABLE speaker" in result.stdout
+    assert not (tmp_path / "never-created.db").exists()
+
+
+def test_default_database_is_quotecheck_db_in_the_working_directory(tmp_path: Path) -> None:
+    result = run("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "quotecheck.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://root@localhost/q", "unsupported scheme"),
+        ("postgresql://nobody@127.0.0.1:1/none", "cannot connect to PostgreSQL"),
+        ("sqlite:////nonexistent-dir/sub/q.db", "does not exist"),
+        ("nonsense", "is not a database URL"),
+    ],
+)
+def test_a_bad_database_url_is_one_line_that_says_what_to_fix(url: str, says: str) -> None:
+    result = run("db", "current", url=url)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and says in lines[0]
+    assert "QUOTECHECK_DATABASE_URL" in lines[0] or "sqlite:///" in lines[0]
+
+
+def test_an_unknown_revision_is_a_clear_error(scratch_url: str) -> None:
+    result = run("db", "upgrade", "nope", url=scratch_url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "quotecheck db history" in result.stderr

@@ -1,0 +1,81 @@
+"""The migrations: one head, the models exactly, and a populated round trip down to base and back up."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from quotecheck import migrate
+from quotecheck.db import make_engine, session_scope
+from quotecheck.demo import load_demo
+from quotecheck.errors import SchemaOutOfDate
+from quotecheck.models import Base
+from quotecheck.settings import database_urls
+from tests.counts import table_counts
+
+
+def test_exactly_one_head() -> None:
+    heads = ScriptDirectory.from_config(migrate.alembic_config()).get_heads()
+    assert len(heads) == 1
+
+
+def test_upgrade_from_empty_gives_exactly_the_models(scratch_url: str) -> None:
+    config = migrate.alembic_config(scratch_url)
+    migrate.upgrade(config, "head")
+    engine = make_engine(database_urls(scratch_url))
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+            assert migrate.current_revision(connection) == migrate.head_revision(config)
+            tables = set(inspect(connection).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        engine.dispose()
+
+
+def test_populated_round_trip_restores_the_same_counts(scratch_engine: Engine, scratch_url: str) -> None:
+    config = migrate.alembic_config(scratch_url)
+    with session_scope(scratch_engine, write=True) as session:
+        load_demo(session)
+    with scratch_engine.connect() as connection:
+        loaded = table_counts(connection)
+    assert loaded["quote"] > 0 and loaded["appearance"] > 0 and loaded["turn"] > 0
+
+    migrate.downgrade(config, "base")
+    with scratch_engine.connect() as connection:
+        assert migrate.current_revision(connection) is None
+        assert set(inspect(connection).get_table_names()) - {"alembic_version"} == set()
+
+    migrate.upgrade(config, "head")
+    with session_scope(scratch_engine, write=True) as session:
+        load_demo(session)
+    with scratch_engine.connect() as connection:
+        assert table_counts(connection) == loaded
+
+
+def test_offline_sql_creates_every_table(scratch_url: str) -> None:
+    out = io.StringIO()
+    migrate.upgrade(migrate.alembic_config(scratch_url, output=out), "head", sql=True)
+    sql = out.getvalue()
+    for table in Base.metadata.tables:
+        assert f"CREATE TABLE {table} " in sql, table
+    assert "INSERT INTO alembic_version" in sql
+
+
+def test_require_head_refuses_an_empty_database(scratch_url: str) -> None:
+    engine = make_engine(database_urls(scratch_url))
+    try:
+        state = migrate.migration_state(engine)
+        assert state.current is None and not state.at_head
+        with pytest.raises(SchemaOutOfDate, match="quotecheck db upgrade"):
+            migrate.require_head(engine)
+    finally:
+        engine.dispose()
