@@ -107,3 +107,31 @@ def test_an_unknown_revision_is_a_clear_error(scratch_url: str) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "quotecheck db history" in result.stderr
+
+
+def test_plain_alembic_from_the_repository_root_honours_the_environment(scratch_url: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUOTECHECK_")}
+    env["QUOTECHECK_DATABASE_URL"] = scratch_url
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    head = migrate.head_revision(migrate.alembic_config())
+    assert run("db", "current", url=scratch_url).stdout.strip() == f"{head} (head)"
+    check = subprocess.run(
+        [sys.executable, "-m", "alembic", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    assert "No new upgrade operations detected" in check.stdout + check.stderr

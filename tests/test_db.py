@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
 
 from quotecheck.db import async_session_factory, make_async_engine, session_scope
 from quotecheck.models import Speaker, Topic
@@ -99,3 +100,15 @@ def test_async_engine_shares_the_services(scratch_engine: Engine, scratch_url: s
     foreign_keys, names = asyncio.run(scenario())
     assert foreign_keys == 1
     assert names == ["Async Speaker"]
+
+
+def test_the_test_session_rolls_back_even_a_commit(session: Session, engine: Engine) -> None:
+    """The fixture every test uses: a commit inside a test is a savepoint, invisible outside and undone after."""
+    speakers.create_speaker(session, name="Committed Inside A Test")
+    session.commit()
+    assert speakers.find_speakers(session, "committed inside a test") != []
+    with engine.connect() as other:
+        seen = other.scalar(
+            select(func.count()).select_from(Speaker).where(Speaker.name_key == "committed inside a test")
+        )
+    assert seen == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -77,5 +78,19 @@ def test_require_head_refuses_an_empty_database(scratch_url: str) -> None:
         assert state.current is None and not state.at_head
         with pytest.raises(SchemaOutOfDate, match="quotecheck db upgrade"):
             migrate.require_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_url_given_by_the_caller_wins_over_the_environment(
+    scratch_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "from-environment.db"
+    monkeypatch.setenv("QUOTECHECK_DATABASE_URL", f"sqlite:///{elsewhere}")
+    migrate.upgrade(migrate.alembic_config(scratch_url), "head")
+    assert not elsewhere.exists()
+    engine = make_engine(database_urls(scratch_url))
+    try:
+        assert migrate.migration_state(engine).at_head
     finally:
         engine.dispose()

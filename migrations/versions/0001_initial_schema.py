@@ -341,6 +341,14 @@ def upgrade() -> None:
     op.create_index(op.f("ix_source_outlet_id"), "source", ["outlet_id"], unique=False)
     op.create_index(op.f("ix_source_published_on"), "source", ["published_on"], unique=False)
     op.create_index(op.f("ix_source_url"), "source", ["url"], unique=False)
+    op.create_index(
+        "uq_source_url_without_text",
+        "source",
+        ["url"],
+        unique=True,
+        sqlite_where=sa.text("content_hash IS NULL"),
+        postgresql_where=sa.text("content_hash IS NULL"),
+    )
 
     op.create_table(
         "appearance",
@@ -494,6 +502,7 @@ def upgrade() -> None:
         "quote_topic",
         sa.Column("quote_id", sa.Integer(), nullable=False),
         sa.Column("topic_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["quote_id"], ["quote.id"], name=op.f("fk_quote_topic_quote_id_quote"), ondelete="CASCADE"
         ),

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quotecheck.enums import SourceKind
@@ -31,6 +32,14 @@ class Source(Versioned, Timestamped, Base):
             name="hash_with_text",
         ),
         Index("ix_source_kind_published_on", "kind", "published_on"),
+        # A source known only by its URL (no text held) is recorded once; NULLs would slip past the constraint.
+        Index(
+            "uq_source_url_without_text",
+            "url",
+            unique=True,
+            sqlite_where=sql_text("content_hash IS NULL"),
+            postgresql_where=sql_text("content_hash IS NULL"),
+        ),
     )
 
     id: Mapped[intpk]

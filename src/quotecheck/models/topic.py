@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Table, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quotecheck.models.base import Base, Timestamped, intpk
+from quotecheck.models.base import Base, Timestamped, UTCDateTime, intpk, utcnow
 
 __all__ = ["Topic", "quote_topic"]
 
@@ -24,4 +24,5 @@ quote_topic = Table(
     Base.metadata,
     Column("quote_id", ForeignKey("quote.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("created_at", UTCDateTime(), nullable=False, default=utcnow, server_default=func.now()),
 )

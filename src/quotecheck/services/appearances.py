@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import AppearanceRelation
 from quotecheck.errors import NotFound, ValidationError
 from quotecheck.models import Appearance, Quote, Source
 from quotecheck.services import _validate as v
+from quotecheck.services._paging import page
 
-__all__ = ["Provenance", "create_appearance", "first_appearance", "get_appearance", "provenance"]
+__all__ = [
+    "Provenance",
+    "create_appearance",
+    "first_appearance",
+    "get_appearance",
+    "list_appearances",
+    "provenance",
+]
 
 
 def _span(source: Source, text: str, start: int | None, end: int | None) -> tuple[int | None, int | None]:
@@ -95,6 +103,12 @@ def get_appearance(session: Session, appearance_id: int) -> Appearance:
     if appearance is None:
         raise NotFound(f"no appearance has id {appearance_id}")
     return appearance
+
+
+def list_appearances(session: Session, *, limit: int = 100, after_id: int | None = None) -> list[Appearance]:
+    return page(
+        session, Appearance, limit=limit, after_id=after_id, options=(selectinload(Appearance.source),)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from quotecheck.models import Topic
 from quotecheck.services import _validate as v
 from quotecheck.text import name_key
 
-__all__ = ["ensure_topic", "slugify"]
+__all__ = ["ensure_topic", "list_topics", "slugify"]
 
 
 def slugify(name: str) -> str:
@@ -29,3 +29,7 @@ def ensure_topic(session: Session, name: str) -> Topic:
         session.add(topic)
         session.flush()
     return topic
+
+
+def list_topics(session: Session) -> list[Topic]:
+    return list(session.scalars(select(Topic).order_by(Topic.slug)))
