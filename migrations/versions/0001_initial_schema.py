@@ -72,7 +72,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
-            "wikidata_id IS NULL OR wikidata_id LIKE 'Q%'", name=op.f("ck_speaker_wikidata_id_format")
+            "wikidata_id IS NULL OR (substr(wikidata_id, 1, 1) = 'Q' AND length(wikidata_id) BETWEEN 2 AND 16 AND substr(wikidata_id, 2, 1) <> '0' AND ltrim(substr(wikidata_id, 2), '0123456789') = '')",
+            name=op.f("ck_speaker_wikidata_id_format"),
         ),
         sa.CheckConstraint("length(name_key) > 0", name=op.f("ck_speaker_name_not_blank")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_speaker")),
@@ -126,7 +127,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
-            "held_on IS NULL OR (held_on BETWEEN 10000 AND 99991231 AND ((held_on / 100) % 100) BETWEEN 0 AND 12 AND (held_on % 100) BETWEEN 0 AND 31 AND ((held_on % 100) = 0 OR ((held_on / 100) % 100) > 0))",
+            "held_on IS NULL OR (held_on BETWEEN 10000 AND 99991231 AND ((held_on / 100) % 100) BETWEEN 0 AND 12 AND ((held_on % 100) = 0 OR (((held_on / 100) % 100) > 0 AND (held_on % 100) <= CASE WHEN ((held_on / 100) % 100) = 2 THEN (CASE WHEN ((held_on / 10000) % 4 = 0 AND ((held_on / 10000) % 100 <> 0 OR (held_on / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((held_on / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_interview_held_on_parts"),
         ),
         sa.ForeignKeyConstraint(
@@ -186,11 +187,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
-            "ended IS NULL OR (ended BETWEEN 10000 AND 99991231 AND ((ended / 100) % 100) BETWEEN 0 AND 12 AND (ended % 100) BETWEEN 0 AND 31 AND ((ended % 100) = 0 OR ((ended / 100) % 100) > 0))",
+            "ended IS NULL OR (ended BETWEEN 10000 AND 99991231 AND ((ended / 100) % 100) BETWEEN 0 AND 12 AND ((ended % 100) = 0 OR (((ended / 100) % 100) > 0 AND (ended % 100) <= CASE WHEN ((ended / 100) % 100) = 2 THEN (CASE WHEN ((ended / 10000) % 4 = 0 AND ((ended / 10000) % 100 <> 0 OR (ended / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((ended / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_speaker_role_ended_parts"),
         ),
         sa.CheckConstraint(
-            "started IS NULL OR (started BETWEEN 10000 AND 99991231 AND ((started / 100) % 100) BETWEEN 0 AND 12 AND (started % 100) BETWEEN 0 AND 31 AND ((started % 100) = 0 OR ((started / 100) % 100) > 0))",
+            "started IS NULL OR (started BETWEEN 10000 AND 99991231 AND ((started / 100) % 100) BETWEEN 0 AND 12 AND ((started % 100) = 0 OR (((started / 100) % 100) > 0 AND (started % 100) <= CASE WHEN ((started / 100) % 100) = 2 THEN (CASE WHEN ((started / 10000) % 4 = 0 AND ((started / 10000) % 100 <> 0 OR (started / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((started / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_speaker_role_started_parts"),
         ),
         sa.CheckConstraint(
@@ -263,7 +264,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint("length(text) > 0", name=op.f("ck_quote_text_not_blank")),
         sa.CheckConstraint(
-            "said_on IS NULL OR (said_on BETWEEN 10000 AND 99991231 AND ((said_on / 100) % 100) BETWEEN 0 AND 12 AND (said_on % 100) BETWEEN 0 AND 31 AND ((said_on % 100) = 0 OR ((said_on / 100) % 100) > 0))",
+            "said_on IS NULL OR (said_on BETWEEN 10000 AND 99991231 AND ((said_on / 100) % 100) BETWEEN 0 AND 12 AND ((said_on % 100) = 0 OR (((said_on / 100) % 100) > 0 AND (said_on % 100) <= CASE WHEN ((said_on / 100) % 100) = 2 THEN (CASE WHEN ((said_on / 10000) % 4 = 0 AND ((said_on / 10000) % 100 <> 0 OR (said_on / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((said_on / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_quote_said_on_parts"),
         ),
         sa.ForeignKeyConstraint(
@@ -320,7 +321,7 @@ def upgrade() -> None:
             name=op.f("ck_source_hash_with_text"),
         ),
         sa.CheckConstraint(
-            "published_on IS NULL OR (published_on BETWEEN 10000 AND 99991231 AND ((published_on / 100) % 100) BETWEEN 0 AND 12 AND (published_on % 100) BETWEEN 0 AND 31 AND ((published_on % 100) = 0 OR ((published_on / 100) % 100) > 0))",
+            "published_on IS NULL OR (published_on BETWEEN 10000 AND 99991231 AND ((published_on / 100) % 100) BETWEEN 0 AND 12 AND ((published_on % 100) = 0 OR (((published_on / 100) % 100) > 0 AND (published_on % 100) <= CASE WHEN ((published_on / 100) % 100) = 2 THEN (CASE WHEN ((published_on / 10000) % 4 = 0 AND ((published_on / 10000) % 100 <> 0 OR (published_on / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((published_on / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_source_published_on_parts"),
         ),
         sa.ForeignKeyConstraint(
@@ -381,7 +382,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
-            "(char_start IS NULL AND char_end IS NULL) OR (char_start >= 0 AND char_start <= char_end)",
+            "(char_start IS NULL AND char_end IS NULL) OR (char_start IS NOT NULL AND char_end IS NOT NULL AND char_start >= 0 AND char_start <= char_end)",
             name=op.f("ck_appearance_span_ordered"),
         ),
         sa.CheckConstraint(
@@ -476,7 +477,7 @@ def upgrade() -> None:
             name=op.f("ck_fact_check_rating_in_scale"),
         ),
         sa.CheckConstraint(
-            "reviewed_on IS NULL OR (reviewed_on BETWEEN 10000 AND 99991231 AND ((reviewed_on / 100) % 100) BETWEEN 0 AND 12 AND (reviewed_on % 100) BETWEEN 0 AND 31 AND ((reviewed_on % 100) = 0 OR ((reviewed_on / 100) % 100) > 0))",
+            "reviewed_on IS NULL OR (reviewed_on BETWEEN 10000 AND 99991231 AND ((reviewed_on / 100) % 100) BETWEEN 0 AND 12 AND ((reviewed_on % 100) = 0 OR (((reviewed_on / 100) % 100) > 0 AND (reviewed_on % 100) <= CASE WHEN ((reviewed_on / 100) % 100) = 2 THEN (CASE WHEN ((reviewed_on / 10000) % 4 = 0 AND ((reviewed_on / 10000) % 100 <> 0 OR (reviewed_on / 10000) % 400 = 0)) THEN 29 ELSE 28 END) WHEN ((reviewed_on / 100) % 100) IN (4, 6, 9, 11) THEN 30 ELSE 31 END)))",
             name=op.f("ck_fact_check_reviewed_on_parts"),
         ),
         sa.CheckConstraint(
@@ -552,7 +553,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
-            "(char_start IS NULL AND char_end IS NULL) OR (char_start >= 0 AND char_start <= char_end)",
+            "(char_start IS NULL AND char_end IS NULL) OR (char_start IS NOT NULL AND char_end IS NOT NULL AND char_start >= 0 AND char_start <= char_end)",
             name=op.f("ck_evidence_span_ordered"),
         ),
         sa.CheckConstraint(

@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(
-    help="Administer the database schema (Alembic migrations). Back up before upgrading.",
+    help="Administer the schema (Alembic migrations): upgrade, downgrade, current, history. Back up first.",
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")

@@ -61,6 +61,8 @@ class PartialDate:
         parts = [f"{self.year:04d}"]
         if self.month is not None:
             parts.append(f"{self.month:02d}")
+        elif self.day is not None:
+            parts.append("??")
         if self.day is not None:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)

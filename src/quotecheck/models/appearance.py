@@ -21,7 +21,8 @@ class Appearance(Versioned, Timestamped, Base):
     __tablename__ = "appearance"
     __table_args__ = (
         CheckConstraint(
-            "(char_start IS NULL AND char_end IS NULL) OR (char_start >= 0 AND char_start <= char_end)",
+            "(char_start IS NULL AND char_end IS NULL) OR "
+            "(char_start IS NOT NULL AND char_end IS NOT NULL AND char_start >= 0 AND char_start <= char_end)",
             name="span_ordered",
         ),
         CheckConstraint(

@@ -6,7 +6,18 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, MetaData, String, TypeDecorator, func
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    case,
+    func,
+    type_coerce,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -23,6 +34,7 @@ __all__ = [
     "enum_column",
     "intpk",
     "partial_date_check",
+    "partial_date_last_key",
     "utcnow",
 ]
 
@@ -77,14 +89,27 @@ class PartialDateType(TypeDecorator[PartialDate]):
 
 
 def partial_date_check(column: str) -> CheckConstraint:
-    """A stored partial date has a year 1-9999, a month 0-12, a day 0-31, and no day without a month."""
+    """A stored partial date has a year 1-9999, a month 0-12, a day 0 or one that exists in its month
+    (29 February only in leap years), and no day without a month."""
+    year = f"({column} / 10000)"
     month = f"(({column} / 100) % 100)"
     day = f"({column} % 100)"
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
+    days_in_month = (
+        f"CASE WHEN {month} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) "
+        f"WHEN {month} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    )
     return CheckConstraint(
         f"{column} IS NULL OR ({column} BETWEEN {MIN_KEY} AND {MAX_KEY} AND {month} BETWEEN 0 AND 12 "
-        f"AND {day} BETWEEN 0 AND 31 AND ({day} = 0 OR {month} > 0))",
+        f"AND ({day} = 0 OR ({month} > 0 AND {day} <= {days_in_month})))",
         name=f"{column}_parts",
     )
+
+
+def partial_date_last_key(column: Any) -> ColumnElement[int]:
+    """SQL for the last day a stored partial date may mean (see `PartialDate.end_key`)."""
+    key = type_coerce(column, Integer)
+    return key + case((key % 10000 == 0, 1299), (key % 100 == 0, 99), else_=0)
 
 
 def enum_column(enum: type[Enum], name: str) -> SAEnum:

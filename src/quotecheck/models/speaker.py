@@ -21,7 +21,12 @@ __all__ = ["Speaker", "SpeakerAlias", "SpeakerRole"]
 class Speaker(Versioned, Timestamped, Base):
     __tablename__ = "speaker"
     __table_args__ = (
-        CheckConstraint("wikidata_id IS NULL OR wikidata_id LIKE 'Q%'", name="wikidata_id_format"),
+        CheckConstraint(
+            # Q and digits, no leading zero: written without regular expressions, which SQLite lacks
+            "wikidata_id IS NULL OR (substr(wikidata_id, 1, 1) = 'Q' AND length(wikidata_id) BETWEEN 2 AND 16 "
+            "AND substr(wikidata_id, 2, 1) <> '0' AND ltrim(substr(wikidata_id, 2), '0123456789') = '')",
+            name="wikidata_id_format",
+        ),
         CheckConstraint("length(name_key) > 0", name="name_not_blank"),
     )
 
@@ -39,7 +44,9 @@ class Speaker(Versioned, Timestamped, Base):
         back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerAlias.id"
     )
     roles: Mapped[list[SpeakerRole]] = relationship(
-        back_populates="speaker", cascade="all, delete-orphan", order_by="SpeakerRole.started"
+        back_populates="speaker",
+        cascade="all, delete-orphan",
+        order_by="(SpeakerRole.started.asc().nulls_first(), SpeakerRole.id)",
     )
     quotes: Mapped[list[Quote]] = relationship(back_populates="speaker")
     participations: Mapped[list[Participant]] = relationship(back_populates="speaker")

@@ -116,11 +116,11 @@ class Provenance:
     """From an appearance back to its origin: the appearances it was copied through, then the source."""
 
     chain: list[Appearance]  # starts with the appearance asked about
-    origin: Source | None  # where the chain ends, if it names a source
+    origin: Source  # where the chain ends: a source named as origin, else the last appearance's own source
 
     @property
     def reaches_primary(self) -> bool:
-        return self.origin is not None and self.origin.is_primary
+        return self.origin.is_primary
 
 
 def provenance(session: Session, appearance: Appearance) -> Provenance:
@@ -133,7 +133,8 @@ def provenance(session: Session, appearance: Appearance) -> Provenance:
             break
         seen.add(current.id)
         chain.append(current)
-    return Provenance(chain=chain, origin=current.taken_from_source)
+    # The chain ends in a source it names, or else in the source of its last appearance.
+    return Provenance(chain=chain, origin=current.taken_from_source or current.source)
 
 
 def first_appearance(session: Session, quote: Quote) -> Appearance | None:

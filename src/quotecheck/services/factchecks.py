@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import FactCheckStatus, Verdict
@@ -14,15 +15,54 @@ from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services._sql import date_within
 
 __all__ = [
+    "VISIBLE_STATUSES",
     "EvidenceInput",
+    "FactCheckFilter",
     "create_fact_check",
+    "fact_check_conditions",
     "get_fact_check",
     "list_fact_checks",
     "publish_fact_check",
     "retract_fact_check",
 ]
+
+
+# What readers may see; drafts stay with their editors.
+VISIBLE_STATUSES = (FactCheckStatus.PUBLISHED, FactCheckStatus.RETRACTED)
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheckFilter:
+    verdict: Verdict | None = None
+    reviewer: str | None = None  # exact, ignoring case
+    publisher: str | None = None  # exact, ignoring case
+    reviewed_from: PartialDate | None = None
+    reviewed_to: PartialDate | None = None
+    quote_id: int | None = None
+    status: FactCheckStatus | None = None
+
+
+def fact_check_conditions(f: FactCheckFilter, *, include_drafts: bool = False) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if not include_drafts:
+        where.append(FactCheck.status.in_(VISIBLE_STATUSES))
+    if f.status is not None:
+        where.append(FactCheck.status == f.status)
+    if f.verdict is not None:
+        where.append(FactCheck.verdict == f.verdict)
+    if f.reviewer is not None:
+        where.append(func.lower(FactCheck.reviewer) == f.reviewer.strip().lower())
+    if f.publisher is not None:
+        where.append(func.lower(FactCheck.publisher) == f.publisher.strip().lower())
+    if f.reviewed_from is not None or f.reviewed_to is not None:
+        v.date_order(f.reviewed_from, f.reviewed_to, "from")
+        where.append(date_within(FactCheck.reviewed_on, f.reviewed_from, f.reviewed_to))
+    if f.quote_id is not None:
+        where.append(FactCheck.quote_id == f.quote_id)
+    return where
 
 
 @dataclass(frozen=True, slots=True)

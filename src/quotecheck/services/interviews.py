@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import InterviewKind, Medium, ParticipantRole
@@ -13,8 +14,46 @@ from quotecheck.models import Interview, Outlet, Participant, Speaker
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services._sql import date_within
+from quotecheck.services.speakers import speaker_ids_named
 
-__all__ = ["ParticipantInput", "add_participant", "create_interview", "get_interview", "list_interviews"]
+__all__ = [
+    "InterviewFilter",
+    "ParticipantInput",
+    "add_participant",
+    "create_interview",
+    "get_interview",
+    "interview_conditions",
+    "list_interviews",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewFilter:
+    speaker_id: int | None = None  # took part, in any role
+    speaker_name: str | None = None
+    outlet_id: int | None = None
+    kind: InterviewKind | None = None
+    held_from: PartialDate | None = None
+    held_to: PartialDate | None = None
+
+
+def interview_conditions(f: InterviewFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.speaker_id is not None:
+        where.append(Interview.participants.any(Participant.speaker_id == f.speaker_id))
+    if f.speaker_name is not None:
+        where.append(
+            Interview.participants.any(Participant.speaker_id.in_(speaker_ids_named(f.speaker_name)))
+        )
+    if f.outlet_id is not None:
+        where.append(Interview.outlet_id == f.outlet_id)
+    if f.kind is not None:
+        where.append(Interview.kind == f.kind)
+    if f.held_from is not None or f.held_to is not None:
+        v.date_order(f.held_from, f.held_to, "from")
+        where.append(date_within(Interview.held_on, f.held_from, f.held_to))
+    return where
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from quotecheck.enums import OutletKind
@@ -13,11 +14,37 @@ from quotecheck.errors import Conflict, NotFound, ValidationError
 from quotecheck.models import Outlet
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services._sql import words_prefix
 from quotecheck.text import name_key
 
-__all__ = ["create_outlet", "find_outlet", "get_outlet", "list_outlets"]
+__all__ = [
+    "OutletFilter",
+    "create_outlet",
+    "find_outlet",
+    "get_outlet",
+    "list_outlets",
+    "outlet_conditions",
+]
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class OutletFilter:
+    name: str | None = None  # every word starts a word of the name
+    kind: OutletKind | None = None
+    country: str | None = None
+
+
+def outlet_conditions(f: OutletFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.name is not None and name_key(f.name):
+        where.append(words_prefix(Outlet.name_key, f.name))
+    if f.kind is not None:
+        where.append(Outlet.kind == f.kind)
+    if f.country is not None:
+        where.append(Outlet.country == f.country.strip().upper())
+    return where
 
 
 def create_outlet(

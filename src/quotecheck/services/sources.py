@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import SourceKind
@@ -16,8 +16,10 @@ from quotecheck.models import Interview, Outlet, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services._sql import date_within
 
 __all__ = [
+    "SourceFilter",
     "TurnInput",
     "content_hash",
     "create_source",
@@ -25,8 +27,35 @@ __all__ = [
     "find_source",
     "get_source",
     "list_sources",
+    "source_conditions",
     "transcript_text",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFilter:
+    kind: SourceKind | None = None
+    outlet_id: int | None = None
+    interview_id: int | None = None
+    language: str | None = None
+    published_from: PartialDate | None = None
+    published_to: PartialDate | None = None
+
+
+def source_conditions(f: SourceFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.kind is not None:
+        where.append(Source.kind == f.kind)
+    if f.outlet_id is not None:
+        where.append(Source.outlet_id == f.outlet_id)
+    if f.interview_id is not None:
+        where.append(Source.interview_id == f.interview_id)
+    if f.language is not None:
+        where.append(Source.language == v.language(f.language))
+    if f.published_from is not None or f.published_to is not None:
+        v.date_order(f.published_from, f.published_to, "from")
+        where.append(date_within(Source.published_on, f.published_from, f.published_to))
+    return where
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +70,12 @@ def content_hash(text: str) -> str:
 
 
 def find_source(session: Session, *, url: str | None, text: str | None) -> Source | None:
-    """The stored source with this URL and this exact text (or, with no text, this URL and no text)."""
+    """The stored source with this URL and this exact text (or, with no text, this URL and no text).
+
+    A source with neither URL nor text cannot be recognised again, so it never counts as a duplicate.
+    """
+    if url is None and text is None:
+        return None
     digest = content_hash(text) if text is not None else None
     query = select(Source).where(
         Source.url.is_(None) if url is None else Source.url == url,

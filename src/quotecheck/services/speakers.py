@@ -7,19 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, or_, select, type_coerce, update
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy import ColumnElement, CompoundSelect, Integer, or_, select, type_coerce, update
+from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
 from quotecheck.errors import Conflict, NotFound, ValidationError
 from quotecheck.models import Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
+from quotecheck.models.base import partial_date_last_key
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services._sql import words_prefix
 from quotecheck.text import name_key
 
 __all__ = [
     "RoleInput",
+    "SpeakerFilter",
     "add_alias",
     "add_role",
     "create_speaker",
@@ -29,6 +32,8 @@ __all__ = [
     "merge_speakers",
     "resolve_speaker",
     "roles_on",
+    "speaker_conditions",
+    "speaker_ids_named",
 ]
 
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -145,15 +150,49 @@ def list_speakers(session: Session, *, limit: int = 100, after_id: int | None = 
     return page(session, Speaker, limit=limit, after_id=after_id, options=(selectinload(Speaker.aliases),))
 
 
+def speaker_ids_named(name: str) -> CompoundSelect[Any]:
+    """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`)."""
+    key = name_key(name)
+    return (
+        select(Speaker.id)
+        .where(Speaker.name_key == key)
+        .union(select(SpeakerAlias.speaker_id).where(SpeakerAlias.name_key == key))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerFilter:
+    name: str | None = None  # every word starts a word of the name or of one alias
+    wikidata_id: str | None = None
+    role: str | None = None  # every word starts a word of a role title held (at any time)
+    kind: SpeakerKind | None = None
+
+
+def speaker_conditions(f: SpeakerFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.name is not None and name_key(f.name):
+        where.append(
+            or_(
+                words_prefix(Speaker.name_key, f.name),
+                Speaker.aliases.any(words_prefix(SpeakerAlias.name_key, f.name)),
+            )
+        )
+    if f.wikidata_id is not None:
+        where.append(Speaker.wikidata_id == f.wikidata_id.strip().upper())
+    if f.role is not None and name_key(f.role):
+        where.append(Speaker.roles.any(words_prefix(SpeakerRole.title_key, f.role)))
+    if f.kind is not None:
+        where.append(Speaker.kind == f.kind)
+    return where
+
+
 def find_speakers(session: Session, name: str) -> list[Speaker]:
     """Speakers whose name or an alias equals `name`, ignoring case, diacritics and punctuation."""
-    key = name_key(name)
-    if not key:
+    if not name_key(name):
         return []
-    aliased = select(SpeakerAlias.speaker_id).where(SpeakerAlias.name_key == key)
     query = (
         select(Speaker)
-        .where(or_(Speaker.name_key == key, Speaker.id.in_(aliased)))
+        .where(Speaker.id.in_(speaker_ids_named(name)))
         .order_by(Speaker.id)
         .options(selectinload(Speaker.aliases))
     )
@@ -171,12 +210,6 @@ def resolve_speaker(session: Session, name: str) -> Speaker:
     return found[0]
 
 
-def _last_key(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[int]:
-    """SQL for the last day a stored partial date may mean (see PartialDate.end_key)."""
-    key = type_coerce(column, Integer)
-    return key + case((key % 10000 == 0, 1299), (key % 100 == 0, 99), else_=0)
-
-
 def roles_on(session: Session, speaker_id: int, on: PartialDate | str) -> list[SpeakerRole]:
     """Roles the speaker may have held on `on`: those whose span overlaps it (unknown bounds are open)."""
     day = v.partial_date(on, "on")
@@ -187,9 +220,9 @@ def roles_on(session: Session, speaker_id: int, on: PartialDate | str) -> list[S
         .where(
             SpeakerRole.speaker_id == speaker_id,
             or_(SpeakerRole.started.is_(None), started <= day.end_key),
-            or_(SpeakerRole.ended.is_(None), _last_key(SpeakerRole.ended) >= day.key),
+            or_(SpeakerRole.ended.is_(None), partial_date_last_key(SpeakerRole.ended) >= day.key),
         )
-        .order_by(SpeakerRole.started, SpeakerRole.id)
+        .order_by(SpeakerRole.started.asc().nulls_first(), SpeakerRole.id)
     )
     return list(session.scalars(query))
 
@@ -217,9 +250,12 @@ def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Spe
     for alias in list(merged.aliases):
         add_alias(session, survivor, alias.name, kind=alias.kind, language=alias.language)
     # Roles, unless the survivor already records the same one.
-    held = {(r.title_key, r.organization, r.started, r.ended) for r in survivor.roles}
+    held = {(r.title_key, r.organization, r.started, r.ended): r for r in survivor.roles}
     for role in list(merged.roles):
-        if (role.title_key, role.organization, role.started, role.ended) not in held:
+        same = held.get((role.title_key, role.organization, role.started, role.ended))
+        if same is not None:
+            same.note = same.note or role.note
+        else:
             survivor.roles.append(
                 SpeakerRole(
                     title=role.title,
@@ -231,9 +267,11 @@ def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Spe
                 )
             )
     # Participations: a part the survivor already had in the same interview is not duplicated.
-    parts = {(p.interview_id, p.role) for p in survivor.participations}
+    parts = {(p.interview_id, p.role): p for p in survivor.participations}
     for part in list(merged.participations):
-        if (part.interview_id, part.role) in parts:
+        kept = parts.get((part.interview_id, part.role))
+        if kept is not None:
+            kept.title_as_written = kept.title_as_written or part.title_as_written
             session.delete(part)
         else:
             part.speaker = survivor
