@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import Session, selectinload
 
-from quotecheck.enums import FactCheckStatus, Verdict
+from quotecheck.enums import FactCheckStatus, SpeakerKind, Verdict
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source
+from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source, Speaker
 from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
@@ -21,6 +22,7 @@ __all__ = [
     "VISIBLE_STATUSES",
     "EvidenceInput",
     "FactCheckFilter",
+    "claim_review",
     "create_fact_check",
     "fact_check_conditions",
     "get_fact_check",
@@ -174,6 +176,73 @@ def retract_fact_check(session: Session, fact_check: FactCheck, *, reason: str) 
     fact_check.retraction_reason = v.required_text(reason, "reason")
     session.flush()
     return fact_check
+
+
+_VERDICT_WORDS = {
+    Verdict.VERBATIM: "Verbatim",
+    Verdict.VERBATIM_WITH_ELISIONS: "Verbatim, with marked cuts",
+    Verdict.ALTERED: "Altered",
+    Verdict.PARAPHRASED: "Paraphrased, not a quote",
+    Verdict.MISATTRIBUTED: "Misattributed",
+    Verdict.NOT_FOUND: "Not found in the sources",
+}
+
+
+def claim_review(
+    fact_check: FactCheck,
+    *,
+    quote: Quote | None = None,
+    speaker: Speaker | None = None,
+    first_source: Source | None = None,
+) -> dict[str, Any]:
+    """The fact-check as schema.org ClaimReview JSON-LD, as Google's Fact Check tools read it."""
+    rating: dict[str, Any] = {"@type": "Rating"}
+    if fact_check.rating_value is not None:
+        rating |= {
+            "ratingValue": fact_check.rating_value,
+            "bestRating": fact_check.best_rating,
+            "worstRating": fact_check.worst_rating,
+        }
+    label = fact_check.alternate_name or fact_check.original_label
+    if label is None and fact_check.verdict is not None:
+        label = _VERDICT_WORDS[fact_check.verdict]
+    if label is not None:
+        rating["alternateName"] = label
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": fact_check.claim_reviewed,
+        "reviewRating": rating,
+    }
+    if fact_check.url:
+        review["url"] = fact_check.url
+    if fact_check.reviewed_on is not None:
+        review["datePublished"] = fact_check.reviewed_on.isoformat()
+    if fact_check.publisher:
+        review["author"] = {"@type": "Organization", "name": fact_check.publisher}
+    if fact_check.reviewer:
+        review["creator"] = {"@type": "Person", "name": fact_check.reviewer}
+    claim: dict[str, Any] = {"@type": "Claim"}
+    if speaker is not None:
+        author: dict[str, Any] = {
+            "@type": "Organization" if speaker.kind is SpeakerKind.ORGANIZATION else "Person",
+            "name": speaker.name,
+        }
+        if speaker.wikidata_id:
+            author["sameAs"] = f"https://www.wikidata.org/wiki/{speaker.wikidata_id}"
+        claim["author"] = author
+    if quote is not None and quote.said_on is not None:
+        claim["datePublished"] = quote.said_on.isoformat()
+    if first_source is not None:
+        work: dict[str, Any] = {"@type": "CreativeWork", "headline": first_source.title}
+        if first_source.url:
+            work["url"] = first_source.url
+        if first_source.published_on is not None:
+            work["datePublished"] = first_source.published_on.isoformat()
+        claim["firstAppearance"] = work
+        claim["appearance"] = [work]
+    review["itemReviewed"] = claim
+    return review
 
 
 def get_fact_check(session: Session, fact_check_id: int) -> FactCheck:

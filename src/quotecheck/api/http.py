@@ -1,0 +1,198 @@
+"""GraphQL over HTTP (the GraphQL-over-HTTP specification): GET for queries, POST with JSON, content
+negotiation between `application/graphql-response+json` and `application/json`, and the status codes the
+specification gives for each kind of failure. Internal errors are masked and logged with the request ID.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from quotecheck.api.context import Context
+from quotecheck.api.errors import client_error
+from quotecheck.errors import QuotecheckError
+
+__all__ = ["GRAPHQL_RESPONSE", "GraphQLEndpoint", "request_id"]
+
+log = logging.getLogger("quotecheck.api")
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON_MEDIA = "application/json"
+MAX_BODY = 512 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_id(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def _accepted(accept: str) -> str | None:
+    """The response media type for an Accept header, or None when we can produce nothing it accepts."""
+    if not accept.strip():
+        return GRAPHQL_RESPONSE
+    ranges = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if GRAPHQL_RESPONSE in ranges:
+        return GRAPHQL_RESPONSE
+    if any(item in (JSON_MEDIA, "application/*", "*/*") for item in ranges):
+        return JSON_MEDIA
+    return None
+
+
+def _error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+class GraphQLEndpoint:
+    """An ASGI endpoint for /graphql; one Context (one session, one transaction) per operation."""
+
+    def __init__(
+        self, schema: strawberry.Schema, sessions: async_sessionmaker[AsyncSession], *, graphiql: bool = True
+    ) -> None:
+        self.schema = schema
+        self.sessions = sessions
+        self.graphiql = graphiql
+
+    async def handle(self, request: Request) -> Response:
+        rid = request_id(request)
+        response = await self._handle(request, rid)
+        response.headers["X-Request-ID"] = rid
+        return response
+
+    def _reply(self, media: str, body: dict[str, Any], status: int = 200, **headers: str) -> Response:
+        return JSONResponse(body, status_code=status, media_type=media, headers=headers or None)
+
+    async def _handle(self, request: Request, rid: str) -> Response:
+        accept = request.headers.get("accept", "")
+        if request.method == "GET" and "query" not in request.query_params and "text/html" in accept.lower():
+            if not self.graphiql:
+                return Response(
+                    "GraphiQL is turned off here; POST GraphQL requests to /graphql", status_code=404
+                )
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        media = _accepted(accept)
+        if media is None:
+            return Response(
+                f"cannot answer with any type in Accept: {accept!r}; accept {GRAPHQL_RESPONSE} or {JSON_MEDIA}",
+                status_code=406,
+            )
+        # A malformed request is a 400 whatever the media type (GraphQL-over-HTTP, "Request errors").
+        query: Any
+        variables: Any
+        operation: Any
+        extensions: Any = None
+        if request.method == "GET":
+            params = request.query_params
+            query = params.get("query")
+            variables_text = params.get("variables")
+            operation = params.get("operationName")
+            try:
+                variables = json.loads(variables_text) if variables_text else None
+            except json.JSONDecodeError:
+                return self._reply(media, _error_body("`variables` is not valid JSON"), 400)
+        elif request.method == "POST":
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != JSON_MEDIA:
+                return self._reply(
+                    media,
+                    _error_body(
+                        f"send the request as {JSON_MEDIA} (got {content_type or 'no Content-Type'})"
+                    ),
+                    415,
+                )
+            raw = await request.body()
+            if len(raw) > MAX_BODY:
+                return self._reply(media, _error_body(f"the request body is over {MAX_BODY} bytes"), 413)
+            try:
+                body = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return self._reply(media, _error_body("the request body is not valid JSON"), 400)
+            if not isinstance(body, dict):
+                return self._reply(
+                    media,
+                    _error_body("the body must be a JSON object with `query` (batches are not supported)"),
+                    400,
+                )
+            query = body.get("query")
+            variables = body.get("variables")
+            operation = body.get("operationName")
+            extensions = body.get("extensions")
+        else:
+            return Response("use GET or POST", status_code=405, headers={"Allow": "GET, POST"})
+
+        if not isinstance(query, str) or not query.strip():
+            return self._reply(media, _error_body("the request has no `query` string"), 400)
+        if variables is not None and not isinstance(variables, dict):
+            return self._reply(media, _error_body("`variables` must be a JSON object"), 400)
+        if operation is not None and not isinstance(operation, str):
+            return self._reply(media, _error_body("`operationName` must be a string"), 400)
+        if extensions is not None and not isinstance(extensions, dict):
+            return self._reply(media, _error_body("`extensions` must be a JSON object"), 400)
+
+        allowed = (
+            {OperationType.QUERY}
+            if request.method == "GET"
+            else {OperationType.QUERY, OperationType.MUTATION}
+        )
+        context = Context(self.sessions, rid)
+        try:
+            result = await self.schema.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError:
+            return self._reply(
+                media,
+                _error_body("only queries may be sent with GET; send mutations with POST"),
+                405,
+                Allow="POST",
+            )
+        except (CannotGetOperationTypeError, MissingQueryError) as error:
+            return self._reply(media, _error_body(str(error)), 400)
+        finally:
+            await context.close()
+
+        payload: dict[str, Any] = {}
+        if result.errors:
+            payload["errors"] = [self._format(error, rid) for error in result.errors]
+        payload["data"] = result.data
+        if result.data is None:
+            # No data: the request failed before execution (parse, validation, variables): a 4xx for clients
+            # that speak graphql-response+json, a 200 for legacy application/json clients.
+            return self._reply(media, payload, 400 if media == GRAPHQL_RESPONSE else 200)
+        return self._reply(media, payload, 200)
+
+    def _format(self, error: GraphQLError, rid: str) -> dict[str, Any]:
+        original = error.original_error
+        if not client_error(original):
+            log.error("internal error in request %s at %s", rid, error.path, exc_info=original)
+            masked = GraphQLError(
+                f"internal error; the administrators can trace it with request ID {rid}",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": "INTERNAL", "requestId": rid},
+            )
+            return dict(masked.formatted)
+        formatted = error.formatted
+        code = original.code if isinstance(original, QuotecheckError) else "GRAPHQL_VALIDATION_FAILED"
+        if error.path is not None and not isinstance(original, QuotecheckError):
+            code = "BAD_USER_INPUT"
+        result: dict[str, Any] = dict(formatted)
+        result["extensions"] = {"code": code, **dict(formatted.get("extensions") or {})}
+        return result

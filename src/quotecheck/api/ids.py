@@ -1,0 +1,59 @@
+"""Global IDs ("Quote:12", base64url) and keyset cursors: opaque to clients, checked on the way in."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from quotecheck.api.errors import BadInput
+
+__all__ = ["decode_cursor", "decode_id", "encode_cursor", "encode_id"]
+
+
+def _b64encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _b64decode(text: str) -> str:
+    padded = text + "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+
+
+def encode_id(type_name: str, key: int) -> str:
+    return _b64encode(f"{type_name}:{key}")
+
+
+def decode_id(global_id: str, expected: str | tuple[str, ...] | None = None) -> tuple[str, int]:
+    """(type name, row id) from a global ID; a malformed ID or one of another type is a clear error."""
+    try:
+        type_name, _, key = _b64decode(global_id.strip()).partition(":")
+        row_id = int(key)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise BadInput(f"{global_id!r} is not a quotecheck ID; use an `id` returned by this API") from None
+    allowed = (expected,) if isinstance(expected, str) else expected
+    if allowed is not None and type_name not in allowed:
+        raise BadInput(f"ID {global_id!r} names a {type_name}, not a {' or '.join(allowed)}")
+    return type_name, row_id
+
+
+def encode_cursor(order: str, value: Any, key: int) -> str:
+    return _b64encode(json.dumps([order, value, key], separators=(",", ":")))
+
+
+def decode_cursor(cursor: str, order: str) -> tuple[Any, int]:
+    """(sort value, row id) of a cursor made for the same ordering; anything else is a clear error."""
+    try:
+        made_for, value, key = json.loads(_b64decode(cursor.strip()))
+        if not isinstance(key, int) or not isinstance(made_for, str):
+            raise ValueError
+    except (binascii.Error, UnicodeError, ValueError, TypeError):
+        raise BadInput(
+            f"{cursor!r} is not a cursor; pass a `cursor` or `pageInfo` value returned by this API"
+        ) from None
+    if made_for != order:
+        raise BadInput(
+            f"this cursor was made for orderBy {made_for}, not {order}; page with the same orderBy"
+        )
+    return value, key

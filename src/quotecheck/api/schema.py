@@ -1,0 +1,258 @@
+"""The GraphQL schema: the root fields, their limits, and the exported SDL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import strawberry
+from sqlalchemy import ColumnElement
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from quotecheck import models
+from quotecheck.api.errors import BadInput
+from quotecheck.api.ids import decode_id
+from quotecheck.api.inputs import (
+    FactCheckFilter,
+    FactCheckOrder,
+    InterviewFilter,
+    InterviewOrder,
+    OutletFilter,
+    OutletOrder,
+    QuoteFilter,
+    QuoteOrder,
+    SourceFilter,
+    SourceOrder,
+    SpeakerFilter,
+    SpeakerOrder,
+)
+from quotecheck.api.pagination import (
+    MAX_PAGE,
+    Order,
+    Page,
+    PageArgs,
+    count_statement,
+    page_from,
+    page_statement,
+)
+from quotecheck.api.types import (
+    Appearance,
+    Connection,
+    Ctx,
+    FactCheck,
+    Interview,
+    Node,
+    Outlet,
+    Quote,
+    Source,
+    Speaker,
+    connection_from,
+)
+from quotecheck.services.factchecks import fact_check_conditions
+from quotecheck.services.interviews import interview_conditions
+from quotecheck.services.outlets import outlet_conditions
+from quotecheck.services.quotes import quote_conditions
+from quotecheck.services.sources import source_conditions
+from quotecheck.services.speakers import speaker_conditions
+
+__all__ = ["LIMITS", "build_schema", "schema", "schema_sdl"]
+
+M = TypeVar("M")
+
+LIMITS = {"depth": 15, "aliases": 30, "tokens": 4000}
+
+_NODES: dict[str, tuple[type[Node], str]] = {
+    "Speaker": (Speaker, "speaker"),
+    "Outlet": (Outlet, "outlet"),
+    "Interview": (Interview, "interview"),
+    "Source": (Source, "source"),
+    "Quote": (Quote, "quote"),
+    "Appearance": (Appearance, "appearance"),
+    "FactCheck": (FactCheck, "fact_check"),
+}
+
+
+async def _node(info: Ctx, global_id: strawberry.ID) -> Node | None:
+    type_name, row_id = decode_id(str(global_id), tuple(_NODES))
+    cls, loader = _NODES[type_name]
+    row = await getattr(info.context.loaders, loader).load(row_id)
+    return None if row is None else cls(row=row)
+
+
+async def _connection(
+    info: Ctx,
+    model: type[M],
+    wrap: Callable[[M], Any],
+    where: Sequence[ColumnElement[bool]],
+    order: Order,
+    args: PageArgs,
+) -> Connection[Any]:
+    ctx = info.context
+    page: Page[M] = page_from(await ctx.all(page_statement(model, where, order, args)), order, args)
+    return connection_from(page, wrap, lambda: ctx.scalar(count_statement(model, where)))
+
+
+def _args(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
+    return PageArgs(first=first, after=after, last=last, before=before)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global ID; null when it does not exist.")
+    async def node(self, info: Ctx, id: strawberry.ID) -> Node | None:
+        return await _node(info, id)
+
+    @strawberry.field(description=f"Several objects by global ID, in the order asked (at most {MAX_PAGE}).")
+    async def nodes(self, info: Ctx, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise BadInput(f"{len(ids)} ids asked; ask for at most {MAX_PAGE} at a time")
+        return [await _node(info, each) for each in ids]
+
+    @strawberry.field
+    async def quote(self, info: Ctx, id: strawberry.ID) -> Quote | None:
+        row = await info.context.loaders.quote.load(decode_id(str(id), "Quote")[1])
+        return None if row is None else Quote(row=row)
+
+    @strawberry.field
+    async def speaker(self, info: Ctx, id: strawberry.ID) -> Speaker | None:
+        row = await info.context.loaders.speaker.load(decode_id(str(id), "Speaker")[1])
+        return None if row is None else Speaker(row=row)
+
+    @strawberry.field(description="Quotes, filtered and ordered; pages of at most 100.")
+    async def quotes(
+        self,
+        info: Ctx,
+        filter: QuoteFilter | None = None,
+        order_by: QuoteOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Quote]:
+        where = quote_conditions((filter or QuoteFilter()).query())
+        order = (order_by or QuoteOrder()).order()
+        return await _connection(
+            info, models.Quote, Quote.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field
+    async def speakers(
+        self,
+        info: Ctx,
+        filter: SpeakerFilter | None = None,
+        order_by: SpeakerOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Speaker]:
+        where = speaker_conditions((filter or SpeakerFilter()).query())
+        order = (order_by or SpeakerOrder()).order()
+        return await _connection(
+            info, models.Speaker, Speaker.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field
+    async def outlets(
+        self,
+        info: Ctx,
+        filter: OutletFilter | None = None,
+        order_by: OutletOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Outlet]:
+        where = outlet_conditions((filter or OutletFilter()).query())
+        order = (order_by or OutletOrder()).order()
+        return await _connection(
+            info, models.Outlet, Outlet.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field
+    async def interviews(
+        self,
+        info: Ctx,
+        filter: InterviewFilter | None = None,
+        order_by: InterviewOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Interview]:
+        where = interview_conditions((filter or InterviewFilter()).query())
+        order = (order_by or InterviewOrder()).order()
+        return await _connection(
+            info, models.Interview, Interview.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field
+    async def sources(
+        self,
+        info: Ctx,
+        filter: SourceFilter | None = None,
+        order_by: SourceOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Source]:
+        where = source_conditions((filter or SourceFilter()).query())
+        order = (order_by or SourceOrder()).order()
+        return await _connection(
+            info, models.Source, Source.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field(description="Published and retracted fact-checks; drafts are not listed.")
+    async def fact_checks(
+        self,
+        info: Ctx,
+        filter: FactCheckFilter | None = None,
+        order_by: FactCheckOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[FactCheck]:
+        where = fact_check_conditions((filter or FactCheckFilter()).query())
+        order = (order_by or FactCheckOrder()).order()
+        return await _connection(
+            info, models.FactCheck, FactCheck.wrap, where, order, _args(first, after, last, before)
+        )
+
+
+class _QuietSchema(strawberry.Schema):
+    """Errors are logged once, by the HTTP layer, with the request ID; not again here."""
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(*, development: bool = False) -> strawberry.Schema:
+    return _QuietSchema(
+        query=Query,
+        types=[Speaker, Outlet, Interview, Source, Quote, Appearance, FactCheck],
+        config=StrawberryConfig(disable_field_suggestions=not development),
+        # Factories: Strawberry makes the extensions per request; the two caches are shared at module level.
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=LIMITS["depth"]),
+            lambda: MaxAliasesLimiter(max_alias_count=LIMITS["aliases"]),
+            lambda: MaxTokensLimiter(max_token_count=LIMITS["tokens"]),
+        ],
+    )
+
+
+schema = build_schema()
+
+
+def schema_sdl() -> str:
+    return schema.as_str() + "\n"
