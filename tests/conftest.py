@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -111,3 +112,97 @@ def scratch_engine(scratch_url: str) -> Iterator[Engine]:
     built = make_engine(database_urls(scratch_url))
     yield built
     built.dispose()
+
+
+# --- the API -----------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of its own at the head, holding the demo corpus (committed), for read-only API tests."""
+    from quotecheck.db import session_scope
+    from quotecheck.demo import load_demo
+
+    if backend() == "postgresql":
+        name = f"quotecheck_demo_{uuid.uuid4().hex[:12]}"
+        admin = _admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = database_urls(TEST_DATABASE_URL).sync.set(database=name, drivername="postgresql")
+        url_text = url.render_as_string(hide_password=False)
+    else:
+        url_text = _scratch_sqlite(tmp_path_factory.mktemp("demo"))
+    migrate.upgrade(migrate.alembic_config(url_text), "head")
+    built = make_engine(database_urls(url_text))
+    with session_scope(built, write=True) as db:
+        load_demo(db)
+    built.dispose()
+    yield url_text
+    if backend() == "postgresql":
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+class GraphQLClient:
+    """Real HTTP requests through the ASGI app (httpx over ASGI), made from sync tests.
+
+    The app runs on one event loop in a background thread for the client's whole life, as under uvicorn: the
+    async engine's pooled connections belong to that loop.
+    """
+
+    def __init__(self, portal: Any, http: Any, engine: Any) -> None:
+        self.portal = portal
+        self.http = http
+        self.engine = engine  # the app's AsyncEngine
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.portal.call(lambda: self.http.request(method, path, **kwargs))
+
+    def post(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self.request("POST", "/graphql", json={"query": query, "variables": variables}, **kwargs)
+
+    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Data of a query that must succeed (no errors)."""
+        response = self.post(query, variables)
+        body = response.json()
+        assert response.status_code == 200, body
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def errors(self, query: str, variables: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Errors of a query that must fail with a GraphQL error (and never a 500)."""
+        response = self.post(query, variables)
+        assert response.status_code < 500, response.text
+        body = response.json()
+        assert body.get("errors"), body
+        errors: list[dict[str, Any]] = body["errors"]
+        return errors
+
+
+def _client(url: str) -> Iterator[GraphQLClient]:
+    import anyio.from_thread
+    import httpx
+
+    from quotecheck.api.app import create_app
+    from quotecheck.settings import Settings
+
+    app = create_app(Settings(database_url=url))
+    with anyio.from_thread.start_blocking_portal() as portal:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://quotecheck.test")
+        try:
+            yield GraphQLClient(portal, http, app.state.engine)
+        finally:
+            portal.call(http.aclose)
+            portal.call(app.state.engine.dispose)
+
+
+@pytest.fixture(scope="session")
+def api(demo_url: str) -> Iterator[GraphQLClient]:
+    """A client of the API over the demo database (read-only tests)."""
+    yield from _client(demo_url)
+
+
+@pytest.fixture
+def scratch_api(scratch_engine: Engine, scratch_url: str) -> Iterator[GraphQLClient]:
+    """A client of the API over an empty scratch database at the head; write rows with `scratch_engine`."""
+    yield from _client(scratch_url)

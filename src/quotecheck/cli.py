@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from quotecheck import __version__, migrate
 from quotecheck.db import check_connection, describe_connection_error, make_engine, session_scope
-from quotecheck.errors import DatabaseUnavailable, QuotecheckError
+from quotecheck.errors import DatabaseUnavailable, QuotecheckError, ValidationError
 from quotecheck.settings import DatabaseURLs, Settings
 
 __all__ = ["app", "main"]
@@ -34,6 +35,10 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+schema_app = typer.Typer(
+    help="The GraphQL schema: export it, or check it against the committed file.", no_args_is_help=True
+)
+app.add_typer(schema_app, name="schema")
 
 
 @contextmanager
@@ -145,6 +150,88 @@ def demo() -> None:
         return
     summary = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(created.items()))
     typer.echo(f"demo loaded into {urls.display()}: created {summary}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each with its own connection pool).", min=1)
+    ] = 1,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Upgrade the database and load the demo corpus first.")
+    ] = False,
+) -> None:
+    """Serve the GraphQL API (GraphiQL in a browser at /graphql; /healthz and /readyz for probes)."""
+    import uvicorn
+
+    if demo:
+        from quotecheck.demo import load_demo
+
+        with _database(require_head=False) as (engine, urls):
+            migrate.upgrade(migrate.alembic_config(urls.sync.render_as_string(hide_password=False)), "head")
+            with session_scope(engine, write=True) as session:
+                created = load_demo(session)
+        typer.echo(f"demo ready in {urls.display()}" + (" (loaded now)" if created else " (already loaded)"))
+    else:
+        with _database() as (_engine, urls):
+            pass
+    typer.echo(
+        f"serving {urls.display()} on http://{host}:{port}/graphql (GraphiQL in a browser); Ctrl-C stops"
+    )
+    uvicorn.run(
+        "quotecheck.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@schema_app.command("export")
+def schema_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL) that the code defines; `schema.graphql` is this output, committed."""
+    from quotecheck.api.schema import schema_sdl
+
+    if output is None:
+        typer.echo(schema_sdl(), nl=False)
+    else:
+        output.write_text(schema_sdl(), encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@schema_app.command("check")
+def schema_check(
+    against: Annotated[Path, typer.Option(help="The committed schema to compare with.")] = Path(
+        "schema.graphql"
+    ),
+) -> None:
+    """Compare the code's schema with a committed one: list breaking and dangerous changes; fail on breaking."""
+    from quotecheck.api.schema import schema_changes
+
+    if not against.is_file():
+        raise ValidationError(f"{against} does not exist; run `quotecheck schema export -o {against}` first")
+    breaking, dangerous, stale = schema_changes(against.read_text(encoding="utf-8"))
+    for change in breaking:
+        typer.echo(f"BREAKING  {change}")
+    for change in dangerous:
+        typer.echo(f"dangerous {change}")
+    if breaking:
+        raise ValidationError(
+            f"{len(breaking)} breaking change(s) against {against}; clients rely on these names: "
+            "keep them, or record the change in the README and changelog"
+        )
+    if stale:
+        typer.echo(f"{against} is not the exported schema; run `quotecheck schema export -o {against}`")
+        raise typer.Exit(1)
+    typer.echo(f"{against} matches the code's schema")
 
 
 def main() -> None:

@@ -6,7 +6,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -38,10 +37,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def readyz(_: Request) -> JSONResponse:
         try:
             async with engine.connect() as connection:
-                current = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                # Alembic's own reading: None for an empty database, one never upgraded (no version table).
+                current = await connection.run_sync(migrate.current_revision)
         except DBAPIError as error:
             log.warning("not ready: %s", error)
-            return JSONResponse({"status": "unavailable", "reason": "the database cannot be reached"}, 503)
+            reason = "the database cannot be reached; check QUOTECHECK_DATABASE_URL and that the server is up"
+            return JSONResponse({"status": "unavailable", "reason": reason}, 503)
         if current != head:
             reason = f"the database is at {current or 'no revision'}, not {head}; run `quotecheck db upgrade`"
             return JSONResponse({"status": "unavailable", "reason": reason}, 503)
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await engine.dispose()
 
     graphql = GraphQLEndpoint(schema, sessions)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
@@ -61,3 +62,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.engine = engine  # for /readyz, and for tests that count statements
+    return app

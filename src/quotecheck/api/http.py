@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -41,14 +41,31 @@ def request_id(request: Request) -> str:
 
 
 def _accepted(accept: str) -> str | None:
-    """The response media type for an Accept header, or None when we can produce nothing it accepts."""
+    """The response media type for an Accept header, or None when we can produce nothing it accepts.
+
+    The most preferred range (highest q, then first listed) that we can serve wins; wildcards get
+    application/json, which every client understands.
+    """
     if not accept.strip():
-        return GRAPHQL_RESPONSE
-    ranges = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-    if GRAPHQL_RESPONSE in ranges:
-        return GRAPHQL_RESPONSE
-    if any(item in (JSON_MEDIA, "application/*", "*/*") for item in ranges):
-        return JSON_MEDIA
+        return GRAPHQL_RESPONSE  # the specification's default since 2025
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip().lower() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if weight > 0:
+            ranges.append((-weight, position, media))
+    for _, _, media in sorted(ranges):
+        if media == GRAPHQL_RESPONSE:
+            return GRAPHQL_RESPONSE
+        if media in (JSON_MEDIA, "application/*", "*/*"):
+            return JSON_MEDIA
     return None
 
 
@@ -163,20 +180,33 @@ class GraphQLEndpoint:
                 405,
                 Allow="POST",
             )
-        except (CannotGetOperationTypeError, MissingQueryError) as error:
-            return self._reply(media, _error_body(str(error)), 400)
+        except CannotGetOperationTypeError as error:
+            message = (
+                "the document holds no operation; send a query"
+                if error.operation_name is None
+                else f"the document has no operation named {error.operation_name!r}; "
+                "set `operationName` to the name of one of its operations"
+            )
+            return self._request_error(media, _error_body(message, "GRAPHQL_VALIDATION_FAILED")["errors"])
+        except MissingQueryError:
+            return self._reply(media, _error_body("the request has no `query` string"), 400)
         finally:
             await context.close()
 
-        payload: dict[str, Any] = {}
-        if result.errors:
-            payload["errors"] = [self._format(error, rid) for error in result.errors]
+        errors = [self._format(error, rid) for error in result.errors or ()]
+        # Field errors always carry a path; errors without one (parse, validation, variable coercion) mean
+        # the operation never ran: the response then has no `data` entry at all (GraphQL spec, "Response").
+        executed = result.data is not None or any(error.path is not None for error in result.errors or ())
+        if not executed:
+            return self._request_error(media, errors)
+        payload: dict[str, Any] = {"errors": errors} if errors else {}
         payload["data"] = result.data
-        if result.data is None:
-            # No data: the request failed before execution (parse, validation, variables): a 4xx for clients
-            # that speak graphql-response+json, a 200 for legacy application/json clients.
-            return self._reply(media, payload, 400 if media == GRAPHQL_RESPONSE else 200)
         return self._reply(media, payload, 200)
+
+    def _request_error(self, media: str, errors: list[dict[str, Any]]) -> Response:
+        """A GraphQL request error: a 400 for clients that speak graphql-response+json, a 200 for legacy
+        application/json clients (GraphQL-over-HTTP, "Status Codes")."""
+        return self._reply(media, {"errors": errors}, 400 if media == GRAPHQL_RESPONSE else 200)
 
     def _format(self, error: GraphQLError, rid: str) -> dict[str, Any]:
         original = error.original_error
@@ -191,6 +221,8 @@ class GraphQLEndpoint:
             return dict(masked.formatted)
         formatted = error.formatted
         code = original.code if isinstance(original, QuotecheckError) else "GRAPHQL_VALIDATION_FAILED"
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
         if error.path is not None and not isinstance(original, QuotecheckError):
             code = "BAD_USER_INPUT"
         result: dict[str, Any] = dict(formatted)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from quotecheck.api.errors import BadInput
 
 __all__ = ["decode_cursor", "decode_id", "encode_cursor", "encode_id"]
+
+_ID_TEXT = re.compile(r"([A-Z][A-Za-z]*):([1-9][0-9]{0,9})")
+MAX_KEY = 2**31 - 1  # the largest primary key: INTEGER columns are 32-bit on PostgreSQL
 
 
 def _b64encode(text: str) -> str:
@@ -26,16 +30,32 @@ def encode_id(type_name: str, key: int) -> str:
 
 
 def decode_id(global_id: str, expected: str | tuple[str, ...] | None = None) -> tuple[str, int]:
-    """(type name, row id) from a global ID; a malformed ID or one of another type is a clear error."""
+    """(type name, row id) from a global ID; a malformed ID or one of another type is a clear error.
+
+    Only the form `encode_id` writes is accepted, so one row has one ID ("Quote:010", "Quote: 1" and base64
+    with stray characters are refused) and a key never overflows the database's integer columns.
+    """
+    given = global_id.strip().rstrip("=")
     try:
-        type_name, _, key = _b64decode(global_id.strip()).partition(":")
-        row_id = int(key)
+        match = _ID_TEXT.fullmatch(_b64decode(given))
     except (binascii.Error, UnicodeError, ValueError):
-        raise BadInput(f"{global_id!r} is not a quotecheck ID; use an `id` returned by this API") from None
+        match = None
+    if match is None or _b64encode(match[0]) != given or int(match[2]) > MAX_KEY:
+        raise BadInput(f"{global_id!r} is not a quotecheck ID; use an `id` returned by this API")
+    type_name, row_id = match[1], int(match[2])
     allowed = (expected,) if isinstance(expected, str) else expected
     if allowed is not None and type_name not in allowed:
         raise BadInput(f"ID {global_id!r} names a {type_name}, not a {' or '.join(allowed)}")
     return type_name, row_id
+
+
+def _is_int(value: Any) -> bool:
+    """An integer a database INTEGER holds (sort keys are ids, or dates as YYYYMMDD)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_KEY - 1 <= value <= MAX_KEY
+
+
+def _is_key(value: Any) -> bool:
+    return _is_int(value) and value > 0
 
 
 def encode_cursor(order: str, value: Any, key: int) -> str:
@@ -46,7 +66,11 @@ def decode_cursor(cursor: str, order: str) -> tuple[Any, int]:
     """(sort value, row id) of a cursor made for the same ordering; anything else is a clear error."""
     try:
         made_for, value, key = json.loads(_b64decode(cursor.strip()))
-        if not isinstance(key, int) or not isinstance(made_for, str):
+        if (
+            not isinstance(made_for, str)
+            or not _is_key(key)
+            or not (isinstance(value, str) or _is_int(value))
+        ):
             raise ValueError
     except (binascii.Error, UnicodeError, ValueError, TypeError):
         raise BadInput(

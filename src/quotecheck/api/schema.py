@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy import ColumnElement
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -62,7 +63,7 @@ from quotecheck.services.quotes import quote_conditions
 from quotecheck.services.sources import source_conditions
 from quotecheck.services.speakers import speaker_conditions
 
-__all__ = ["LIMITS", "build_schema", "schema", "schema_sdl"]
+__all__ = ["LIMITS", "build_schema", "schema", "schema_changes", "schema_sdl"]
 
 M = TypeVar("M")
 
@@ -235,18 +236,24 @@ class _QuietSchema(strawberry.Schema):
         return None
 
 
+_LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=LIMITS["depth"]).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=LIMITS["aliases"]).validation_rules,
+)
+
+
 def build_schema(*, development: bool = False) -> strawberry.Schema:
     return _QuietSchema(
         query=Query,
         types=[Speaker, Outlet, Interview, Source, Quote, Appearance, FactCheck],
         config=StrawberryConfig(disable_field_suggestions=not development),
-        # Factories: Strawberry makes the extensions per request; the two caches are shared at module level.
+        # Factories: Strawberry makes the extensions per request. The limit rules are made once, here: the
+        # validation cache is keyed by the rule classes, and new classes per request would defeat it.
         extensions=[
             lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=LIMITS["depth"]),
-            lambda: MaxAliasesLimiter(max_alias_count=LIMITS["aliases"]),
             lambda: MaxTokensLimiter(max_token_count=LIMITS["tokens"]),
+            lambda: AddValidationRules(list(_LIMIT_RULES)),
+            lambda: ValidationCache(maxsize=256),
         ],
     )
 
@@ -256,3 +263,15 @@ schema = build_schema()
 
 def schema_sdl() -> str:
     return schema.as_str() + "\n"
+
+
+def schema_changes(committed_sdl: str) -> tuple[list[str], list[str], bool]:
+    """Breaking and dangerous changes from a committed schema to the code's, and whether the text differs."""
+    from graphql import build_schema as parse_sdl
+    from graphql import find_breaking_changes, find_dangerous_changes
+
+    old = parse_sdl(committed_sdl)
+    new = schema._schema
+    breaking = [f"{change.type.name}: {change.description}" for change in find_breaking_changes(old, new)]
+    dangerous = [f"{change.type.name}: {change.description}" for change in find_dangerous_changes(old, new)]
+    return breaking, dangerous, committed_sdl != schema_sdl()
