@@ -135,3 +135,61 @@ def test_plain_alembic_from_the_repository_root_honours_the_environment(scratch_
     )
     assert check.returncode == 0, check.stderr
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def test_serve_refuses_a_database_that_is_not_at_the_head(scratch_url: str) -> None:
+    result = run("serve", "--port", "1", url=scratch_url)
+    assert result.returncode == 2
+    assert "quotecheck db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_demo_on_a_fresh_directory_answers_over_real_http(tmp_path: Path) -> None:
+    """The README's run command: `serve --demo` alone creates, fills and serves ./quotecheck.db."""
+    import json
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUOTECHECK_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "quotecheck", "serve", "--demo", "--port", str(port), "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    ready = json.load(response)
+                break
+            except OSError:
+                assert server.poll() is None, server.communicate()[0]
+                assert time.monotonic() < deadline, "the server did not come up in 60 s"
+                time.sleep(0.2)
+        assert ready["status"] == "ready"
+        request = urllib.request.Request(
+            f"{base}/graphql",
+            data=json.dumps({"query": '{ speakers(filter: {name: "lavrov"}) { totalCount } }'}).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/graphql-response+json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"].startswith("application/graphql-response+json")
+            assert json.load(response) == {"data": {"speakers": {"totalCount": 1}}}
+        assert (tmp_path / "quotecheck.db").is_file()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
