@@ -179,7 +179,7 @@ class GraphQLClient:
         return errors
 
 
-def _client(url: str) -> Iterator[GraphQLClient]:
+def client_for(url: str) -> Iterator[GraphQLClient]:
     import anyio.from_thread
     import httpx
 
@@ -199,10 +199,10 @@ def _client(url: str) -> Iterator[GraphQLClient]:
 @pytest.fixture(scope="session")
 def api(demo_url: str) -> Iterator[GraphQLClient]:
     """A client of the API over the demo database (read-only tests)."""
-    yield from _client(demo_url)
+    yield from client_for(demo_url)
 
 
 @pytest.fixture
 def scratch_api(scratch_engine: Engine, scratch_url: str) -> Iterator[GraphQLClient]:
     """A client of the API over an empty scratch database at the head; write rows with `scratch_engine`."""
-    yield from _client(scratch_url)
+    yield from client_for(scratch_url)

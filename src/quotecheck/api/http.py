@@ -5,6 +5,7 @@ specification gives for each kind of failure. Internal errors are masked and log
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -12,7 +13,7 @@ import uuid
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -33,6 +34,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_MEDIA = "application/json"
 MAX_BODY = 512 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def request_id(request: Request) -> str:
@@ -67,6 +69,16 @@ def _accepted(accept: str) -> str | None:
         if media in (JSON_MEDIA, "application/*", "*/*"):
             return JSON_MEDIA
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _operations(query: str) -> int:
+    """How many operations a document defines (0 when it does not parse: execution reports that)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return 0
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
 def _error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
@@ -159,6 +171,9 @@ class GraphQLEndpoint:
         if extensions is not None and not isinstance(extensions, dict):
             return self._reply(media, _error_body("`extensions` must be a JSON object"), 400)
 
+        if operation is None and _operations(query) > 1:
+            message = f"the document holds {_operations(query)} operations; give the operation name of the one to run in `operationName`"
+            return self._request_error(media, _error_body(message)["errors"])
         allowed = (
             {OperationType.QUERY}
             if request.method == "GET"
@@ -226,5 +241,9 @@ class GraphQLEndpoint:
         if error.path is not None and not isinstance(original, QuotecheckError):
             code = "BAD_USER_INPUT"
         result: dict[str, Any] = dict(formatted)
+        if self.schema.config.disable_field_suggestions and not isinstance(original, QuotecheckError):
+            # Strawberry turns off suggestions of fields only; arguments, input fields, enum values and type
+            # names would still be suggested by graphql-core.
+            result["message"] = _SUGGESTION.sub("", result["message"])
         result["extensions"] = {"code": code, **dict(formatted.get("extensions") or {})}
         return result

@@ -62,14 +62,17 @@ def encode_cursor(order: str, value: Any, key: int) -> str:
     return _b64encode(json.dumps([order, value, key], separators=(",", ":")))
 
 
-def decode_cursor(cursor: str, order: str) -> tuple[Any, int]:
-    """(sort value, row id) of a cursor made for the same ordering; anything else is a clear error."""
+def decode_cursor(cursor: str, order: str, kind: type | None = None) -> tuple[Any, int]:
+    """(sort value, row id) of a cursor made for the same ordering; anything else is a clear error.
+
+    `kind`, the Python type of the ordering's sort key, keeps a forged value out of the SQL comparison.
+    """
     try:
         made_for, value, key = json.loads(_b64decode(cursor.strip()))
-        if (
-            not isinstance(made_for, str)
-            or not _is_key(key)
-            or not (isinstance(value, str) or _is_int(value))
+        if not isinstance(made_for, str) or not _is_key(key):
+            raise ValueError
+        if not (isinstance(value, str) or _is_int(value)) or (
+            kind is not None and not isinstance(value, kind)
         ):
             raise ValueError
     except (binascii.Error, UnicodeError, ValueError, TypeError):

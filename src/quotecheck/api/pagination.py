@@ -84,13 +84,22 @@ class Page(Generic[M]):
     has_previous: bool
 
 
+def _key_type(order: Order) -> type | None:
+    try:
+        kind: type = order.key.type.python_type
+    except (AttributeError, NotImplementedError):
+        return None
+    return kind
+
+
 def _keyset(order: Order, args: PageArgs) -> list[ColumnElement[bool]]:
     where = []
+    kind = _key_type(order)
     if args.after is not None:
-        value, key = decode_cursor(args.after, order.name)
+        value, key = decode_cursor(args.after, order.name, kind)
         where.append(order.condition(value, key, after=True))
     if args.before is not None:
-        value, key = decode_cursor(args.before, order.name)
+        value, key = decode_cursor(args.before, order.name, kind)
         where.append(order.condition(value, key, after=False))
     return where
 

@@ -12,7 +12,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -34,6 +33,7 @@ from quotecheck.api.inputs import (
     SpeakerFilter,
     SpeakerOrder,
 )
+from quotecheck.api.limits import depth_limit
 from quotecheck.api.pagination import (
     MAX_PAGE,
     Order,
@@ -237,7 +237,7 @@ class _QuietSchema(strawberry.Schema):
 
 
 _LIMIT_RULES = (
-    *QueryDepthLimiter(max_depth=LIMITS["depth"]).validation_rules,
+    depth_limit(LIMITS["depth"]),
     *MaxAliasesLimiter(max_alias_count=LIMITS["aliases"]).validation_rules,
 )
 

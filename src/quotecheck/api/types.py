@@ -596,8 +596,9 @@ class Appearance(Node):
         return None
 
     @strawberry.field(
-        description="From this appearance back along `takenFrom` to where it ends: the appearances passed "
-        "through, then the source the chain ends in (the primary source when it reaches one)."
+        description="From this appearance back along `takenFrom`: the appearances passed through, then the "
+        "source the chain names as its origin (the primary source when it reaches one). An appearance that "
+        "names no origin is a chain of one."
     )
     async def chain(self, info: Ctx) -> list[Origin]:
         loaders = info.context.loaders
@@ -608,8 +609,8 @@ class Appearance(Node):
             current = _need(await loaders.appearance.load(current.taken_from_appearance_id))
             seen.add(current.id)
             steps.append(Appearance(row=current))
-        origin = current.taken_from_source_id or current.source_id
-        steps.append(Source(row=_need(await loaders.source.load(origin))))
+        if current.taken_from_source_id is not None:
+            steps.append(Source(row=_need(await loaders.source.load(current.taken_from_source_id))))
         return steps
 
 

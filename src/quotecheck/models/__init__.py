@@ -6,6 +6,7 @@ from quotecheck.models.factcheck import Evidence, FactCheck
 from quotecheck.models.interview import Interview, Participant
 from quotecheck.models.outlet import Outlet
 from quotecheck.models.quote import Quote
+from quotecheck.models.shingle import Shingle
 from quotecheck.models.source import Source, Turn
 from quotecheck.models.speaker import Speaker, SpeakerAlias, SpeakerRole
 from quotecheck.models.topic import Topic, quote_topic
@@ -19,6 +20,7 @@ __all__ = [
     "Outlet",
     "Participant",
     "Quote",
+    "Shingle",
     "Source",
     "Speaker",
     "SpeakerAlias",

@@ -12,6 +12,7 @@ from quotecheck.errors import NotFound, ValidationError
 from quotecheck.models import Appearance, Quote, Source
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
+from quotecheck.services.index import QUOTED, index_source
 
 __all__ = [
     "Provenance",
@@ -95,6 +96,8 @@ def create_appearance(
     )
     session.add(appearance)
     session.flush()
+    if appearance.relation in QUOTED and start is not None:
+        index_source(session, source)
     return appearance
 
 

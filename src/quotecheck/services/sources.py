@@ -17,6 +17,7 @@ from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services._paging import page
 from quotecheck.services._sql import date_within
+from quotecheck.services.index import index_source
 
 __all__ = [
     "SourceFilter",
@@ -185,6 +186,7 @@ def create_transcript(
             )
         )
     session.flush()
+    index_source(session, source)
     return source
 
 

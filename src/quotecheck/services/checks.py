@@ -1,0 +1,224 @@
+"""The quote check against the database: find candidate passages through the index, then let
+`quotecheck.matching` decide. Shared by `quotecheck check` and the GraphQL `checkQuote` query.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quotecheck.enums import Verdict
+from quotecheck.errors import ValidationError
+from quotecheck.matching import Document, Outcome, Span, check, words
+from quotecheck.matching import shingles as terms_of
+from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
+from quotecheck.partial_date import PartialDate
+from quotecheck.services import _validate as v
+from quotecheck.services.index import evidence_conditions, shingle_hash
+from quotecheck.services.speakers import find_speakers, get_speaker
+
+__all__ = ["CheckRequest", "CheckResult", "check_quote"]
+
+MAX_QUOTE = 5000  # characters
+CANDIDATE_SOURCES = 12
+CLUSTER_GAP = 2500  # characters between index hits of one passage
+MARGIN = 1500  # characters of context around a cluster, so that cuts and neighbouring turns are seen
+NO_ONE = -1  # the claimed speaker's id when no such speaker is recorded
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    text: str
+    speaker_id: int | None = None
+    speaker_name: str | None = None
+    said_on: PartialDate | str | None = None
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class CheckResult:
+    outcome: Outcome
+    speaker: Speaker | None  # the claimed speaker, when recorded
+    speaker_name: str
+
+
+def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str]:
+    if request.speaker_id is not None:
+        speaker = get_speaker(session, request.speaker_id)
+        return speaker, speaker.name
+    name = v.required_text(request.speaker_name, "speakerName")
+    found = find_speakers(session, name)
+    if len(found) > 1:
+        listed = "; ".join(f"{s.name} (id {s.id})" for s in found)
+        raise ValidationError(
+            f"{len(found)} speakers are called {name!r}: {listed}; give speakerId instead",
+            field="speakerName",
+        )
+    return (found[0], found[0].name) if found else (None, name)
+
+
+def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, distinct terms) of groups of nearby hits, given (position, hash) pairs of one source."""
+    hits.sort()
+    groups: list[tuple[int, int, set[int]]] = []
+    for position, hashed in hits:
+        if groups and position - groups[-1][1] <= CLUSTER_GAP:
+            start, _, terms = groups[-1]
+            terms.add(hashed)
+            groups[-1] = (start, position, terms)
+        else:
+            groups.append((position, position, {hashed}))
+    return [(start, end, len(terms)) for start, end, terms in groups]
+
+
+def _documents(session: Session, claim: str, language: str | None) -> list[Document]:
+    found = words(claim)
+    hashes = list({shingle_hash(term) for _, term in terms_of([w.key for w in found])})
+    if not hashes:
+        return []
+    ranked = (
+        select(Shingle.source_id, func.count(func.distinct(Shingle.hash)).label("terms"))
+        .where(Shingle.hash.in_(hashes))
+        .group_by(Shingle.source_id)
+        .order_by(func.count(func.distinct(Shingle.hash)).desc(), Shingle.source_id)
+        .limit(CANDIDATE_SOURCES)
+    )
+    source_ids = [row.source_id for row in session.execute(ranked)]
+    if not source_ids:
+        return []
+    by_source: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for source_id, position, hashed in session.execute(
+        select(Shingle.source_id, Shingle.position, Shingle.hash).where(
+            Shingle.hash.in_(hashes), Shingle.source_id.in_(source_ids)
+        )
+    ):
+        by_source[source_id].append((position, hashed))
+    query = select(Source).where(Source.id.in_(source_ids))
+    if language:
+        query = query.where((Source.language == language) | Source.language.is_(None))
+    sources = {source.id: source for source in session.scalars(query)}
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for source_id, hits in by_source.items():
+        if source_id not in sources:
+            continue
+        best = sorted(_clusters(hits), key=lambda c: c[2], reverse=True)[:2]
+        windows[source_id] = [
+            (start - MARGIN - len(claim), end + MARGIN + len(claim)) for start, end, _ in best
+        ]
+    spans = _spans(session, sources, windows)
+    documents = []
+    for source_id in source_ids:
+        source = sources.get(source_id)
+        if source is None or source.text is None or not spans.get(source_id):
+            continue
+        documents.append(Document(source.id, source.title, source.text, source.is_primary, spans[source_id]))
+    return documents
+
+
+def _spans(
+    session: Session, sources: dict[int, Source], windows: dict[int, list[tuple[int, int]]]
+) -> dict[int, list[Span]]:
+    """Per source, the turns (or quoted appearances) that overlap its candidate windows, in text order."""
+    result: dict[int, list[Span]] = defaultdict(list)
+    primary = [sid for sid in windows if sources[sid].is_primary]
+    secondary = [sid for sid in windows if not sources[sid].is_primary]
+
+    def near(source_id: int, start: int, end: int) -> bool:
+        return any(start < hi and end > lo for lo, hi in windows[source_id])
+
+    if primary:
+        turns = session.execute(
+            select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end, Turn.speaker_id, Speaker.name)
+            .join(Speaker, Speaker.id == Turn.speaker_id)
+            .where(Turn.source_id.in_(primary))
+            .order_by(Turn.source_id, Turn.position)
+        ).all()
+        with_turns = set()
+        for source_id, turn_id, start, end, speaker_id, name in turns:
+            with_turns.add(source_id)
+            if near(source_id, start, end):
+                result[source_id].append(Span(start, end, speaker_id, name, turn_id=turn_id))
+        for source_id in primary:
+            text = sources[source_id].text
+            if source_id not in with_turns and text is not None:
+                result[source_id].append(Span(0, len(text), None, None))  # a transcript without turns
+    if secondary:
+        quoted = session.execute(
+            select(
+                Appearance.source_id,
+                Appearance.id,
+                Appearance.char_start,
+                Appearance.char_end,
+                Quote.speaker_id,
+                Speaker.name,
+            )
+            .join(Quote, Quote.id == Appearance.quote_id)
+            .join(Speaker, Speaker.id == Quote.speaker_id)
+            .where(Appearance.source_id.in_(secondary), *evidence_conditions())
+            .order_by(Appearance.source_id, Appearance.char_start)
+        ).all()
+        for row in quoted:
+            if (
+                row.char_start is not None
+                and row.char_end is not None
+                and near(row.source_id, row.char_start, row.char_end)
+            ):
+                result[row.source_id].append(
+                    Span(row.char_start, row.char_end, row.speaker_id, row.name, appearance_id=row.id)
+                )
+    return result
+
+
+SPEAKER_TEXT = 400_000  # characters of a speaker's own turns read when looking for a paraphrase
+
+
+def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> list[Document]:
+    """The claimed speaker's own turns, newest transcripts first: where a paraphrase of them would be found
+    when no indexed pair of words is shared. Reached through the turn.speaker_id index, never a scan."""
+    query = select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end).where(
+        Turn.speaker_id == speaker_id
+    )
+    if skip:
+        query = query.where(Turn.source_id.not_in(skip))
+    turns = session.execute(query.order_by(Turn.source_id.desc(), Turn.position).limit(2000)).all()
+    spans: dict[int, list[Span]] = defaultdict(list)
+    budget = SPEAKER_TEXT
+    for source_id, turn_id, start, end in turns:
+        if budget <= 0:
+            break
+        budget -= end - start
+        spans[source_id].append(Span(start, end, speaker_id, None, turn_id=turn_id))
+    if not spans:
+        return []
+    name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+    documents = []
+    for source in session.scalars(select(Source).where(Source.id.in_(spans)).order_by(Source.id.desc())):
+        if source.text is not None:
+            named = [Span(s.start, s.end, s.speaker_id, name, turn_id=s.turn_id) for s in spans[source.id]]
+            documents.append(Document(source.id, source.title, source.text, source.is_primary, named))
+    return documents
+
+
+def check_quote(session: Session, request: CheckRequest) -> CheckResult:
+    """Check a quote as published against the stored sources: a verdict, a confidence, the evidence."""
+    text = v.required_text(request.text, "text")
+    if len(text) > MAX_QUOTE:
+        raise ValidationError(
+            f"the quote is {len(text)} characters; check at most {MAX_QUOTE} at a time", field="text"
+        )
+    v.partial_date(request.said_on, "saidOn")
+    language = v.language(request.language)
+    speaker, name = _speaker(session, request)
+    documents = _documents(session, text, language)
+    outcome = check(text, speaker.id if speaker else NO_ONE, name, documents)
+    if outcome.verdict is Verdict.NOT_FOUND and speaker is not None:
+        # No shared pair of words: look for the sense in what the speaker said.
+        own = _speaker_documents(session, speaker.id, {doc.source_id for doc in documents})
+        if own:
+            outcome = check(text, speaker.id, name, [*documents, *own])
+    if speaker is None:
+        outcome.explanation += f" (No speaker called {name!r} is recorded here.)"
+    return CheckResult(outcome, speaker, name)
