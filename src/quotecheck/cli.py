@@ -35,6 +35,12 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+import_app = typer.Typer(
+    help="Bring documents in: transcripts (articles and feeds come later).", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+index_app = typer.Typer(help="The quote check's search index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
 schema_app = typer.Typer(
     help="The GraphQL schema: export it, or check it against the committed file.", no_args_is_help=True
 )
@@ -232,6 +238,102 @@ def schema_check(
         typer.echo(f"{against} is not the exported schema; run `quotecheck schema export -o {against}`")
         raise typer.Exit(1)
     typer.echo(f"{against} matches the code's schema")
+
+
+@import_app.command("transcript")
+def import_transcript_command(
+    file: Annotated[
+        Path, typer.Argument(help="`NAME: words` text, or JSON {title, turns: [{speaker, text}]}.")
+    ],
+    title: Annotated[str | None, typer.Option(help="Title of the transcript (JSON may carry it).")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet that published it (made if new).")] = None,
+    date: Annotated[str | None, typer.Option(help="When it was held: 2013, 2013-03 or 2013-03-14.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was published.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language tag, e.g. en.")] = None,
+    kind: Annotated[
+        str, typer.Option(help="INTERVIEW, DEBATE, SPEECH, PRESS_CONFERENCE, HEARING or OTHER.")
+    ] = "INTERVIEW",
+    interview_of: Annotated[
+        list[str] | None, typer.Option("--interview-of", help="Who was interviewed (repeatable).")
+    ] = None,
+    interviewer: Annotated[
+        list[str] | None, typer.Option(help="Who asked the questions (repeatable).")
+    ] = None,
+) -> None:
+    """Import a transcript: turns resolved to speakers (new ones made and listed), stored once, indexed."""
+    from quotecheck.services.transcripts import import_transcript, read_transcript
+
+    parsed = read_transcript(file)
+    with _database() as (engine, _urls), session_scope(engine, write=True) as session:
+        report = import_transcript(
+            session,
+            parsed,
+            title=title,
+            outlet=outlet,
+            date=date,
+            url=url,
+            language=language,
+            kind=kind,
+            interviewees=interview_of or [],
+            interviewers=interviewer or [],
+        )
+        source_id, turns = report.source.id, len(parsed.turns)
+        new = [speaker.name for speaker in report.new_speakers]
+        labels = sorted(report.resolved.items())
+    if not report.created:
+        typer.echo(f"{file}: already imported as source {source_id}; nothing changed")
+        return
+    typer.echo(f"{file}: imported as source {source_id}, {turns} turns")
+    for label, name in labels:
+        typer.echo(f"  {label} -> {name}")
+    typer.echo(f"  new speakers: {', '.join(new)}" if new else "  no new speakers")
+
+
+@app.command("check")
+def check_command(
+    text: Annotated[str, typer.Argument(help="The quote as published, marks and all.")],
+    speaker: Annotated[str, typer.Option(help="Who it is attributed to (a name or alias).")],
+    said_on: Annotated[str | None, typer.Option(help="When it was said, if known.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only sources in this language.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON (see the README).")
+    ] = False,
+) -> None:
+    """Check a quote against the stored sources: verdict, confidence, and the evidence."""
+    import json
+
+    from quotecheck.services.checks import CheckRequest, check_quote, result_document
+
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        result = check_quote(
+            session, CheckRequest(text=text, speaker_name=speaker, said_on=said_on, language=language)
+        )
+        document = result_document(result)
+    if as_json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{document['verdict']} (confidence {document['confidence']})")
+    typer.echo(str(document["explanation"]))
+    for n, match in enumerate(document["matches"], 1):
+        where = "primary" if match["primary"] else "secondary"
+        typer.echo(
+            f"\n{n}. {match['source']['title']} ({where}), {match['speaker'] or 'unknown speaker'}, score {match['score']}"
+        )
+        typer.echo(f"   “{match['passage']}”")
+        for difference in match["differences"]:
+            typer.echo(
+                f"   - {difference['kind']}: {difference['claimed']!r} / {difference['original']!r} {difference['note']}"
+            )
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """Rebuild the search index from every stored source (after an upgrade, or to repair it)."""
+    from quotecheck.services.index import rebuild_index
+
+    with _database() as (engine, urls), session_scope(engine, write=True) as session:
+        sources, terms = rebuild_index(session)
+    typer.echo(f"indexed {sources} sources ({terms} terms) in {urls.display()}")
 
 
 def main() -> None:

@@ -373,7 +373,11 @@ def _align(claim: _Claim, claim_text: str, doc: Document) -> Match | None:
         elided = True
         original = doc.text[cut[0].start : cut[-1].end]
         shown = original if len(original) <= 160 else original[:80] + " … " + original[-60:]
-        differences.append(Difference(DifferenceKind.ELISION, "…", shown, f"{len(cut)} words cut"))
+        differences.append(
+            Difference(
+                DifferenceKind.ELISION, "…", shown, f"{len(cut)} word{'s' if len(cut) > 1 else ''} cut"
+            )
+        )
         if any(_negation(w.key) for w in cut):
             dropped = ", ".join(sorted({w.key for w in cut if _negation(w.key)}))
             differences.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,9 @@ from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
 from quotecheck.services.speakers import find_speakers, get_speaker
 
-__all__ = ["CheckRequest", "CheckResult", "check_quote"]
+__all__ = ["MAX_MATCHES", "CheckRequest", "CheckResult", "check_quote", "result_document"]
+
+MAX_MATCHES = 5
 
 MAX_QUOTE = 5000  # characters
 CANDIDATE_SOURCES = 12
@@ -222,3 +225,31 @@ def check_quote(session: Session, request: CheckRequest) -> CheckResult:
     if speaker is None:
         outcome.explanation += f" (No speaker called {name!r} is recorded here.)"
     return CheckResult(outcome, speaker, name)
+
+
+def result_document(result: CheckResult) -> dict[str, Any]:
+    """The check as a plain, stable JSON document (`quotecheck check --json`); field names as in GraphQL."""
+    outcome = result.outcome
+    return {
+        "verdict": outcome.verdict.value,
+        "confidence": outcome.confidence,
+        "explanation": outcome.explanation,
+        "speaker": result.speaker_name,
+        "matches": [
+            {
+                "source": {"title": m.document.title, "primary": m.primary},
+                "turn": m.spans[0].turn_id,
+                "speaker": m.spans[0].speaker_name,
+                "passage": m.passage,
+                "start": m.start,
+                "end": m.end,
+                "score": round(m.score, 3),
+                "primary": m.primary,
+                "differences": [
+                    {"kind": d.kind.value, "claimed": d.claimed, "original": d.original, "note": d.note}
+                    for d in m.differences
+                ],
+            }
+            for m in outcome.matches[:MAX_MATCHES]
+        ],
+    }
