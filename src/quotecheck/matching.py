@@ -244,29 +244,35 @@ class _Claim:
     segments: list[list[Word]]  # words said, between elision markers
     editorial: list[str]  # bracketed clarifications
     markers: int
+    # per segment: the index of the word each of its brackets stands before -> the bracket
+    brackets: list[dict[int, str]] = field(default_factory=list)
 
 
 def _claim(text: str) -> _Claim:
     segments: list[list[Word]] = []
     editorial: list[str] = []
+    brackets: list[dict[int, str]] = []
     position = 0
     markers = 0
     for marker in [*_ELISION.finditer(text), None]:
         end = marker.start() if marker is not None else len(text)
         piece = text[position:end]
         kept: list[Word] = []
+        placed: dict[int, str] = {}
         last = 0
         for bracket in _EDITORIAL.finditer(piece):
             kept += words(piece[last : bracket.start()], position + last)
             editorial.append(bracket.group())
+            placed[len(kept)] = bracket.group()
             last = bracket.end()
         kept += words(piece[last:], position + last)
         if kept:
             segments.append(kept)
+            brackets.append(placed)
         if marker is not None:
             markers += 1
             position = marker.end()
-    return _Claim(segments, editorial, markers)
+    return _Claim(segments, editorial, markers, brackets)
 
 
 # --- alignment ---------------------------------------------------------------------------------------------------
@@ -276,18 +282,28 @@ class _Placed:
     last: int
     matched: int  # claimed words found as said
     differences: list[Difference]
+    bracketed: set[int] = field(default_factory=set)  # brackets that stand in for words said
 
     @property
     def span_words(self) -> int:
         return self.last - self.first + 1
 
 
-def _place(segment: list[Word], doc: Document, begin: int, claim_text: str) -> _Placed | None:
-    """Align one segment in the document's words from index `begin` on; None when too little of it is there."""
+def _place(
+    segment: list[Word],
+    doc: Document,
+    begin: int,
+    claim_text: str,
+    brackets: dict[int, str],
+    only: int | None = None,
+) -> _Placed | None:
+    """Align one segment in the document's words from index `begin` on (placed only in the turns of speaker
+    `only`, when given); None when too little of it is there."""
     keys = [w.key for w in segment]
     positions: dict[str, list[int]] = {}
     for i, word in enumerate(doc._words[begin:], begin):
-        positions.setdefault(word.key, []).append(i)
+        if only is None or doc.spans[doc._owner[i]].speaker_id == only:
+            positions.setdefault(word.key, []).append(i)
     votes: Counter[int] = Counter()
     for i, key in enumerate(keys):
         for p in positions.get(key, ()):
@@ -311,10 +327,25 @@ def _place(segment: list[Word], doc: Document, begin: int, claim_text: str) -> _
     last = lo + ops[-1].dest_end - 1
     matched = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
     differences: list[Difference] = []
+    bracketed: set[int] = set()
     k = 0
     while k < len(ops):
         op = ops[k]
         if op.tag == "equal":
+            k += 1
+            continue
+        if op.tag == "insert" and op.src_start in brackets:
+            # "[the alliance] is" for "it is": the editor's bracket marks the words it replaces.
+            original = _slice(doc.text, window[op.dest_start : op.dest_end])
+            differences.append(
+                Difference(
+                    DifferenceKind.EDITORIAL,
+                    brackets[op.src_start],
+                    original,
+                    "an editor's clarification in place of the words said",
+                )
+            )
+            bracketed.add(op.src_start)
             k += 1
             continue
         claimed_words = segment[op.src_start : op.src_end] if op.tag == "delete" else []
@@ -341,21 +372,21 @@ def _place(segment: list[Word], doc: Document, begin: int, claim_text: str) -> _
                 differences.append(
                     Difference(DifferenceKind.CONTEXT_RISK, "", original, "an unmarked cut drops a negation")
                 )
-    return _Placed(first, last, matched, differences)
+    return _Placed(first, last, matched, differences, bracketed)
 
 
 def _slice(text: str, found: Sequence[Word]) -> str:
     return text[found[0].start : found[-1].end] if found else ""
 
 
-def _align(claim: _Claim, claim_text: str, doc: Document) -> Match | None:
+def _align(claim: _Claim, claim_text: str, doc: Document, only: int | None = None) -> Match | None:
     doc.prepare()
     if not doc._words or not claim.segments:
         return None
     placed: list[_Placed] = []
     begin = 0
-    for segment in claim.segments:
-        spot = _place(segment, doc, begin, claim_text)
+    for segment, brackets in zip(claim.segments, claim.brackets, strict=True):
+        spot = _place(segment, doc, begin, claim_text, brackets, only)
         if spot is None:
             return None
         placed.append(spot)
@@ -407,7 +438,15 @@ def _align(claim: _Claim, claim_text: str, doc: Document) -> Match | None:
             )
     for spot in placed:
         differences.extend(spot.differences)
+    standing_in = [
+        brackets[index]
+        for spot, brackets in zip(placed, claim.brackets, strict=True)
+        for index in spot.bracketed
+    ]
     for bracket in claim.editorial:
+        if bracket in standing_in:
+            standing_in.remove(bracket)
+            continue
         differences.append(Difference(DifferenceKind.EDITORIAL, bracket, "", "an editor's clarification"))
     first, last = placed[0].first, placed[-1].last
     owners = sorted(set(doc._owner[first : last + 1]))
@@ -446,7 +485,7 @@ def _paraphrase(claim_words: list[Word], doc: Document) -> Match | None:
     if shared < 2 or shared / len(wanted) < MIN_PARAPHRASE:
         return None
     hits = [k for k in range(at, min(len(stems), at + width)) if stems[k] in wanted]
-    first, last = hits[0], hits[-1]
+    first, last = _tightest(hits, stems, shared)
     owners = sorted(set(doc._owner[first : last + 1]))
     return Match(
         document=doc,
@@ -461,11 +500,41 @@ def _paraphrase(claim_words: list[Word], doc: Document) -> Match | None:
     )
 
 
+def _alignments(claim: _Claim, claim_text: str, doc: Document, speaker_id: int | None) -> list[Match]:
+    """The document's best alignment, and also the best in the claimed speaker's own turns when the words
+    are placed elsewhere (an interviewee repeating the question): if the claimed speaker said them, that wins."""
+    found = _align(claim, claim_text, doc)
+    if found is not None and _said_by(found, speaker_id):
+        return [found]
+    own = None
+    if speaker_id is not None and any(span.speaker_id == speaker_id for span in doc.spans):
+        own = _align(claim, claim_text, doc, only=speaker_id)
+    return [m for m in (found, own) if m is not None]
+
+
+def _said_by(match: Match, speaker_id: int | None) -> bool:
+    # A passage whose speaker is unknown (None) cannot contradict the attribution.
+    return speaker_id in match.speaker_ids or None in match.speaker_ids
+
+
+def _tightest(hits: list[int], stems: list[str], shared: int) -> tuple[int, int]:
+    """The shortest run of `hits` that still holds `shared` different stems: the nearest passage."""
+    best = (hits[0], hits[-1])
+    for i, start in enumerate(hits):
+        found: set[str] = set()
+        for end in hits[i:]:
+            found.add(stems[end])
+            if len(found) == shared:
+                if end - start < best[1] - best[0]:
+                    best = (start, end)
+                break
+    return best
+
+
 # --- the verdict -------------------------------------------------------------------------------------------------
 def _rank(match: Match, speaker_id: int | None) -> tuple[int, int, int, float]:
     quality = 0 if match.paraphrase else (2 if match.exact else 1)
-    said_by_claimed = speaker_id in match.speaker_ids or None in match.speaker_ids
-    return (quality, int(match.primary), int(said_by_claimed), match.score)
+    return (quality, int(match.primary), int(_said_by(match, speaker_id)), match.score)
 
 
 def _names(match: Match) -> str:
@@ -485,7 +554,7 @@ def check(
             "The quote is too short to check reliably (fewer than four words, or two content words).",
             [],
         )
-    aligned = [m for m in (_align(claim, claim_text, doc) for doc in documents) if m is not None]
+    aligned = [m for doc in documents for m in _alignments(claim, claim_text, doc, speaker_id)]
     word_matches = [m for m in aligned if m.score >= MIN_SCORE_ALTERED]
     if word_matches:
         word_matches.sort(key=lambda m: _rank(m, speaker_id), reverse=True)
@@ -493,18 +562,12 @@ def check(
     near = [m for m in (_paraphrase(claim_words, doc) for doc in documents) if m is not None]
     if near:
         near.sort(
-            key=lambda m: (
-                int(speaker_id in m.speaker_ids or None in m.speaker_ids),
-                int(m.primary),
-                m.score,
-            ),
+            key=lambda m: (int(_said_by(m, speaker_id)), int(m.primary), m.score),
             reverse=True,
         )
         best = near[0]
         where = "a primary source" if best.primary else "a secondary source (no primary source holds it)"
-        who = (
-            "" if speaker_id in best.speaker_ids or None in best.speaker_ids else f", said by {_names(best)}"
-        )
+        who = "" if _said_by(best, speaker_id) else f", said by {_names(best)}"
         return Outcome(
             Verdict.PARAPHRASED,
             round(0.35 + 0.4 * best.score * (1.0 if best.primary else 0.8), 2),
@@ -531,10 +594,10 @@ def _verdict_from_words(
 ) -> Outcome:
     # Primary sources decide when they hold the words; secondary ones only when no primary source does.
     pool = [m for m in matches if m.primary] or matches
-    # A passage whose speaker is unknown (None) cannot contradict the attribution.
-    said = [m for m in pool if speaker_id in m.speaker_ids or None in m.speaker_ids]
+    said = [m for m in pool if _said_by(m, speaker_id)]
     if not said:
         other = pool[0]
+        matches = _leading(other, matches)
         return Outcome(
             Verdict.MISATTRIBUTED,
             round((0.9 if other.primary else 0.7) * other.score, 2),
@@ -543,6 +606,7 @@ def _verdict_from_words(
             matches,
         )
     best = said[0]
+    matches = _leading(best, matches)
     weight = 1.0 if best.primary else 0.75
     where = f"“{best.document.title}”" + (
         "" if best.primary else " (a secondary source: no primary source in this database holds the words)"
@@ -572,6 +636,11 @@ def _verdict_from_words(
         f"Close to {where}, but the words differ: {listed}.{risk_note}",
         matches,
     )
+
+
+def _leading(decisive: Match, matches: list[Match]) -> list[Match]:
+    """The matches with the one the verdict rests on first: the evidence shown first is the evidence used."""
+    return [decisive, *(m for m in matches if m is not decisive)]
 
 
 def _describe(difference: Difference) -> str:

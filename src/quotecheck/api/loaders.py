@@ -58,6 +58,7 @@ class Loaders:
         self.quote = self._by_id(Quote)
         self.appearance = self._by_id(Appearance)
         self.fact_check = self._by_id(FactCheck, FactCheck.status.in_(VISIBLE_STATUSES))
+        self.turn = self._by_id(Turn)
         self.aliases = self._children(SpeakerAlias, SpeakerAlias.speaker_id, order=(SpeakerAlias.id,))
         self.roles = self._children(
             SpeakerRole,

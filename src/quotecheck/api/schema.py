@@ -17,6 +17,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from quotecheck import models
+from quotecheck.api.check import CheckQuoteInput, QuoteCheck
+from quotecheck.api.check import check_quote as run_check
 from quotecheck.api.errors import BadInput
 from quotecheck.api.ids import decode_id
 from quotecheck.api.inputs import (
@@ -227,6 +229,12 @@ class Query:
         return await _connection(
             info, models.FactCheck, FactCheck.wrap, where, order, _args(first, after, last, before)
         )
+
+    @strawberry.field(
+        description="Check a quote as published against the stored sources: verdict, confidence, evidence."
+    )
+    async def check_quote(self, info: Ctx, input: CheckQuoteInput) -> QuoteCheck:
+        return await run_check(info, input)
 
 
 class _QuietSchema(strawberry.Schema):

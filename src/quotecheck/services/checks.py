@@ -21,7 +21,18 @@ from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
 from quotecheck.services.speakers import find_speakers, get_speaker
 
-__all__ = ["MAX_MATCHES", "CheckRequest", "CheckResult", "check_quote", "result_document"]
+__all__ = [
+    "MAX_MATCHES",
+    "CheckRequest",
+    "CheckResult",
+    "Prepared",
+    "check_quote",
+    "decide",
+    "needs_speaker_documents",
+    "prepare",
+    "result_document",
+    "with_speaker_documents",
+]
 
 MAX_MATCHES = 5
 
@@ -205,8 +216,18 @@ def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> lis
     return documents
 
 
-def check_quote(session: Session, request: CheckRequest) -> CheckResult:
-    """Check a quote as published against the stored sources: a verdict, a confidence, the evidence."""
+@dataclass(slots=True)
+class Prepared:
+    """What the database contributes to a check; `decide` does the rest without it."""
+
+    text: str
+    speaker: Speaker | None
+    speaker_name: str
+    documents: list[Document]
+
+
+def prepare(session: Session, request: CheckRequest) -> Prepared:
+    """Validate the request, resolve the speaker and fetch the candidate passages (database work only)."""
     text = v.required_text(request.text, "text")
     if len(text) > MAX_QUOTE:
         raise ValidationError(
@@ -215,16 +236,38 @@ def check_quote(session: Session, request: CheckRequest) -> CheckResult:
     v.partial_date(request.said_on, "saidOn")
     language = v.language(request.language)
     speaker, name = _speaker(session, request)
-    documents = _documents(session, text, language)
-    outcome = check(text, speaker.id if speaker else NO_ONE, name, documents)
-    if outcome.verdict is Verdict.NOT_FOUND and speaker is not None:
-        # No shared pair of words: look for the sense in what the speaker said.
-        own = _speaker_documents(session, speaker.id, {doc.source_id for doc in documents})
-        if own:
-            outcome = check(text, speaker.id, name, [*documents, *own])
+    return Prepared(text, speaker, name, _documents(session, text, language))
+
+
+def decide(prepared: Prepared) -> CheckResult:
+    """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
+    speaker = prepared.speaker
+    outcome = check(
+        prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
+    )
     if speaker is None:
-        outcome.explanation += f" (No speaker called {name!r} is recorded here.)"
-    return CheckResult(outcome, speaker, name)
+        outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
+    return CheckResult(outcome, speaker, prepared.speaker_name)
+
+
+def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
+    """Nothing shares an indexed pair of words: the sense may still be in what the speaker said."""
+    return result.outcome.verdict is Verdict.NOT_FOUND and prepared.speaker is not None
+
+
+def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
+    assert prepared.speaker is not None
+    own = _speaker_documents(session, prepared.speaker.id, {doc.source_id for doc in prepared.documents})
+    return Prepared(prepared.text, prepared.speaker, prepared.speaker_name, [*prepared.documents, *own])
+
+
+def check_quote(session: Session, request: CheckRequest) -> CheckResult:
+    """Check a quote as published against the stored sources: a verdict, a confidence, the evidence."""
+    prepared = prepare(session, request)
+    result = decide(prepared)
+    if needs_speaker_documents(prepared, result):
+        result = decide(with_speaker_documents(session, prepared))
+    return result
 
 
 def result_document(result: CheckResult) -> dict[str, Any]:

@@ -156,12 +156,17 @@ class _Names:
         key = name_key(label)
         if key in self.cache:
             return self.cache[key]
+        # "Susan Glasser, Foreign Policy editor in chief": a name, then the role it is printed with.
+        name, _, role = label.partition(",")
+        name = name.strip() if role.strip() and name_key(name) else label
         speaker = self._find(label, key)
+        if speaker is None and name != label:
+            speaker = self._find(name, name_key(name))
         if speaker is None:
-            shown = label.title() if label.isupper() else label
+            shown = name.title() if name.isupper() else name
             speaker = create_speaker(self.session, name=shown)
-            if shown != label:
-                add_alias(self.session, speaker, label, kind=AliasKind.SHORT_FORM)
+            if shown != name:
+                add_alias(self.session, speaker, name, kind=AliasKind.SHORT_FORM)
             self.new.append(speaker)
         self.cache[key] = speaker
         return speaker
@@ -210,10 +215,12 @@ def import_transcript(
     transcript again changes nothing."""
     title = v.required_text(title or parsed.title, "title")
     date = date or parsed.date
-    url = url or parsed.url
-    language = language or parsed.language
+    url = v.url(url or parsed.url)
+    language = v.language(language or parsed.language)
     outlet_name = outlet or parsed.outlet
+    # Every option is checked before anything is written.
     v.partial_date(date, "date")
+    kind = v.enum_value(InterviewKind, kind, "kind")
     participants: list[tuple[str, ParticipantRole]] = [
         *((n, ParticipantRole.INTERVIEWEE) for n in interviewees or ()),
         *((n, ParticipantRole.INTERVIEWER) for n in interviewers or ()),
@@ -222,7 +229,7 @@ def import_transcript(
     people = [(names(n), role) for n, role in participants]
     names.known = [speaker for speaker, _ in people]
     turns = [TurnInput(speaker=names(turn.label), text=turn.text, label=turn.label) for turn in parsed.turns]
-    existing = find_source(session, url=v.url(url), text=transcript_text(turns)[0])
+    existing = find_source(session, url=url, text=transcript_text(turns)[0])
     resolved = {
         turn.label: speaker.name
         for turn, speaker in zip(parsed.turns, (t.speaker for t in turns), strict=True)
