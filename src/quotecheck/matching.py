@@ -46,7 +46,22 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ`´][^\W_]+)*")
+
+def _combining_marks() -> str:
+    """A character class of the combining marks (BMP and SMP): `\\w` leaves them out, so a decomposed "ê" or
+    a vowelled Arabic word would otherwise fall apart into pieces."""
+    ranges: list[list[int]] = []
+    for code in range(0x20000):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(re.escape(chr(a)) + ("" if a == b else "-" + re.escape(chr(b))) for a, b in ranges)
+
+
+_LETTER = rf"(?:[^\W_]|[{_combining_marks()}])"
+_WORD = re.compile(rf"[^\W_]{_LETTER}*(?:['’ʼ`´][^\W_]{_LETTER}*)*")
 _ELISION = re.compile(r"\[\s*(?:\.{3,}|…)\s*\]|\(\s*(?:\.{3,}|…)\s*\)|\.{3,}|…")
 _EDITORIAL = re.compile(r"\[[^\]]*\]")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})
@@ -175,6 +190,8 @@ class Span:
     speaker_name: str | None
     turn_id: int | None = None
     appearance_id: int | None = None
+    # Where the document's text was cut from a longer source text: source offset = document offset + shift.
+    shift: int = 0
 
 
 @dataclass(slots=True)
@@ -220,6 +237,15 @@ class Match:
     @property
     def passage(self) -> str:
         return self.document.text[self.start : self.end]
+
+    @property
+    def source_start(self) -> int:
+        """`start` in the whole source's text (a document may hold only windows of it)."""
+        return self.start + (self.spans[0].shift if self.spans else 0)
+
+    @property
+    def source_end(self) -> int:
+        return self.end + (self.spans[-1].shift if self.spans else 0)
 
     @property
     def speaker_ids(self) -> set[int | None]:
@@ -314,7 +340,21 @@ def _place(
     slack = len(keys) // 4 + 3
     lo = max(begin, diagonal - slack)
     hi = min(len(doc._words), diagonal + len(keys) + slack)
+    # A first (last) word found where the diagonal puts it anchors that end: nothing before (after) it is
+    # claimed, and an earlier copy of a common word ("the") cannot stretch the passage with a false cut.
+    if lo <= diagonal < hi and doc._words[diagonal].key == keys[0]:
+        lo = diagonal
+    if lo < diagonal + len(keys) <= hi and doc._words[diagonal + len(keys) - 1].key == keys[-1]:
+        hi = diagonal + len(keys)
     window = doc._words[lo:hi]
+    found = [op for op in Indel.opcodes(keys, [w.key for w in window]) if op.tag == "equal"]
+    if not found:
+        return None
+    # Claimed words before the first word found (after the last) stand for as many source words at most:
+    # align again in that narrower window, so that a changed first or last word is a substitution.
+    start = max(0, found[0].dest_start - found[0].src_start)
+    stop = min(len(window), found[-1].dest_end + len(keys) - found[-1].src_end)
+    lo, window = lo + start, window[start:stop]
     ops = list(Indel.opcodes(keys, [w.key for w in window]))
     # Source words outside the claimed stretch are not cut from it: trim them off both ends.
     while ops and ops[0].tag == "insert":
@@ -379,14 +419,17 @@ def _slice(text: str, found: Sequence[Word]) -> str:
     return text[found[0].start : found[-1].end] if found else ""
 
 
-def _align(claim: _Claim, claim_text: str, doc: Document, only: int | None = None) -> Match | None:
+def _align(
+    claim: _Claim, claim_text: str, doc: Document, speaker_id: int | None, *, own: bool = False
+) -> Match | None:
+    """The claim placed in the document (only in the claimed speaker's turns, when `own`)."""
     doc.prepare()
     if not doc._words or not claim.segments:
         return None
     placed: list[_Placed] = []
     begin = 0
     for segment, brackets in zip(claim.segments, claim.brackets, strict=True):
-        spot = _place(segment, doc, begin, claim_text, brackets, only)
+        spot = _place(segment, doc, begin, claim_text, brackets, speaker_id if own else None)
         if spot is None:
             return None
         placed.append(spot)
@@ -416,10 +459,12 @@ def _align(claim: _Claim, claim_text: str, doc: Document, only: int | None = Non
             )
         speakers = {doc.spans[i].speaker_id for i in doc._owner[before.last : after.first + 1]}
         if len(speakers) > 1:
+            # the others: whoever speaks from the kept words before the cut to those after it, bar the claimed one
             names = sorted(
                 {
                     doc.spans[i].speaker_name or "another speaker"
-                    for i in doc._owner[before.last + 1 : after.first]
+                    for i in doc._owner[before.last : after.first + 1]
+                    if doc.spans[i].speaker_id != speaker_id
                 }
             )
             differences.append(
@@ -503,12 +548,12 @@ def _paraphrase(claim_words: list[Word], doc: Document) -> Match | None:
 def _alignments(claim: _Claim, claim_text: str, doc: Document, speaker_id: int | None) -> list[Match]:
     """The document's best alignment, and also the best in the claimed speaker's own turns when the words
     are placed elsewhere (an interviewee repeating the question): if the claimed speaker said them, that wins."""
-    found = _align(claim, claim_text, doc)
+    found = _align(claim, claim_text, doc, speaker_id)
     if found is not None and _said_by(found, speaker_id):
         return [found]
     own = None
     if speaker_id is not None and any(span.speaker_id == speaker_id for span in doc.spans):
-        own = _align(claim, claim_text, doc, only=speaker_id)
+        own = _align(claim, claim_text, doc, speaker_id, own=True)
     return [m for m in (found, own) if m is not None]
 
 

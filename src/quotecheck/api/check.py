@@ -65,7 +65,8 @@ class QuoteMatch:
         if turn_id is None:
             return None
         row = _need(await info.context.loaders.turn.load(turn_id))
-        return Turn(row=row, text_of_source=self.match.document.text)
+        source = _need(await info.context.loaders.source.load(row.source_id))
+        return Turn(row=row, text_of_source=source.text or "")
 
     @strawberry.field(description="Who said the passage, when the source records it.")
     async def speaker(self, info: Ctx) -> Speaker | None:
@@ -80,11 +81,11 @@ class QuoteMatch:
 
     @strawberry.field(description="Offset of the passage in the source's text.")
     def start(self) -> int:
-        return self.match.start
+        return self.match.source_start
 
     @strawberry.field
     def end(self) -> int:
-        return self.match.end
+        return self.match.source_end
 
     @strawberry.field(
         description="Word similarity, 0 to 1 (for a paraphrase, the share of content words found)."

@@ -133,7 +133,7 @@ class Loaders:
             select(Participant.speaker_id, Interview)
             .join(Interview, Interview.id == Participant.interview_id)
             .where(Participant.speaker_id.in_(ids))
-            .order_by(Interview.held_on, Interview.id)
+            .order_by(Interview.held_on.asc().nulls_last(), Interview.id)  # undated last, on every engine
             .distinct()
             .options(raiseload("*"))
         )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from quotecheck.enums import Verdict
@@ -89,6 +89,8 @@ def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
 
 
 def _documents(session: Session, claim: str, language: str | None) -> list[Document]:
+    """Candidate passages for a claim: the sources sharing the most index terms with it, each cut down to
+    the windows around its hits (so a long source costs only the text near the words)."""
     found = words(claim)
     hashes = list({shingle_hash(term) for _, term in terms_of([w.key for w in found])})
     if not hashes:
@@ -110,55 +112,76 @@ def _documents(session: Session, claim: str, language: str | None) -> list[Docum
         )
     ):
         by_source[source_id].append((position, hashed))
-    query = select(Source).where(Source.id.in_(source_ids))
+    query = select(Source.id, Source.title, Source.kind).where(
+        Source.id.in_(source_ids), Source.text.is_not(None)
+    )
     if language:
         query = query.where((Source.language == language) | Source.language.is_(None))
-    sources = {source.id: source for source in session.scalars(query)}
-    windows: dict[int, list[tuple[int, int]]] = {}
-    for source_id, hits in by_source.items():
+    sources = {row.id: row for row in session.execute(query)}
+    windows: list[tuple[int, int, int]] = []  # (source id, start, end)
+    reach = MARGIN + len(claim)
+    for source_id in source_ids:
         if source_id not in sources:
             continue
-        best = sorted(_clusters(hits), key=lambda c: c[2], reverse=True)[:2]
-        windows[source_id] = [
-            (start - MARGIN - len(claim), end + MARGIN + len(claim)) for start, end, _ in best
-        ]
+        best = sorted(_clusters(by_source[source_id]), key=lambda c: c[2], reverse=True)[:2]
+        spots = sorted((max(0, start - reach), end + reach) for start, end, _ in best)
+        if len(spots) == 2 and spots[1][0] <= spots[0][1] + reach:  # close enough: one window
+            spots = [(spots[0][0], max(spots[0][1], spots[1][1]))]
+        windows += [(source_id, lo, hi) for lo, hi in spots]
     spans = _spans(session, sources, windows)
     documents = []
-    for source_id in source_ids:
-        source = sources.get(source_id)
-        if source is None or source.text is None or not spans.get(source_id):
+    for source_id, lo, hi in windows:
+        found_spans = spans.get((source_id, lo))
+        if not found_spans:
             continue
-        documents.append(Document(source.id, source.title, source.text, source.is_primary, spans[source_id]))
+        text = (
+            session.scalar(select(func.substr(Source.text, lo + 1, hi - lo)).where(Source.id == source_id))
+            or ""
+        )
+        source = sources[source_id]
+        documents.append(Document(source_id, source.title, text, source.kind.is_primary, found_spans))
     return documents
 
 
 def _spans(
-    session: Session, sources: dict[int, Source], windows: dict[int, list[tuple[int, int]]]
-) -> dict[int, list[Span]]:
-    """Per source, the turns (or quoted appearances) that overlap its candidate windows, in text order."""
-    result: dict[int, list[Span]] = defaultdict(list)
-    primary = [sid for sid in windows if sources[sid].is_primary]
-    secondary = [sid for sid in windows if not sources[sid].is_primary]
+    session: Session, sources: dict[int, Any], windows: list[tuple[int, int, int]]
+) -> dict[tuple[int, int], list[Span]]:
+    """Per window, the turns (or quoted appearances) overlapping it, clipped to it, in window coordinates."""
+    result: dict[tuple[int, int], list[Span]] = defaultdict(list)
 
-    def near(source_id: int, start: int, end: int) -> bool:
-        return any(start < hi and end > lo for lo, hi in windows[source_id])
+    def overlapping(source: Any, start: Any, end: Any) -> Any:
+        return or_(*(and_(source == sid, end > lo, start < hi) for sid, lo, hi in windows))
 
+    def place(source_id: int, start: int, end: int, **fields: Any) -> None:
+        for sid, lo, hi in windows:
+            if sid == source_id and end > lo and start < hi:
+                result[(sid, lo)].append(Span(max(start, lo) - lo, min(end, hi) - lo, shift=lo, **fields))
+
+    primary = [w for w in windows if sources[w[0]].kind.is_primary]
+    secondary = [w for w in windows if not sources[w[0]].kind.is_primary]
     if primary:
         turns = session.execute(
             select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end, Turn.speaker_id, Speaker.name)
             .join(Speaker, Speaker.id == Turn.speaker_id)
-            .where(Turn.source_id.in_(primary))
+            .where(overlapping(Turn.source_id, Turn.char_start, Turn.char_end))
             .order_by(Turn.source_id, Turn.position)
         ).all()
         with_turns = set()
-        for source_id, turn_id, start, end, speaker_id, name in turns:
-            with_turns.add(source_id)
-            if near(source_id, start, end):
-                result[source_id].append(Span(start, end, speaker_id, name, turn_id=turn_id))
-        for source_id in primary:
-            text = sources[source_id].text
-            if source_id not in with_turns and text is not None:
-                result[source_id].append(Span(0, len(text), None, None))  # a transcript without turns
+        for row in turns:
+            with_turns.add(row.source_id)
+            place(
+                row.source_id,
+                row.char_start,
+                row.char_end,
+                speaker_id=row.speaker_id,
+                speaker_name=row.name,
+                turn_id=row.id,
+            )
+        for sid, lo, hi in primary:
+            if sid not in with_turns and not session.scalar(
+                select(func.count()).select_from(Turn).where(Turn.source_id == sid)
+            ):
+                result[(sid, lo)].append(Span(0, hi - lo, None, None, shift=lo))  # a transcript without turns
     if secondary:
         quoted = session.execute(
             select(
@@ -171,18 +194,24 @@ def _spans(
             )
             .join(Quote, Quote.id == Appearance.quote_id)
             .join(Speaker, Speaker.id == Quote.speaker_id)
-            .where(Appearance.source_id.in_(secondary), *evidence_conditions())
+            .where(
+                overlapping(Appearance.source_id, Appearance.char_start, Appearance.char_end),
+                *evidence_conditions(),
+            )
             .order_by(Appearance.source_id, Appearance.char_start)
         ).all()
-        for row in quoted:
-            if (
-                row.char_start is not None
-                and row.char_end is not None
-                and near(row.source_id, row.char_start, row.char_end)
-            ):
-                result[row.source_id].append(
-                    Span(row.char_start, row.char_end, row.speaker_id, row.name, appearance_id=row.id)
+        for cited in quoted:
+            if cited.char_start is not None and cited.char_end is not None:
+                place(
+                    cited.source_id,
+                    cited.char_start,
+                    cited.char_end,
+                    speaker_id=cited.speaker_id,
+                    speaker_name=cited.name,
+                    appearance_id=cited.id,
                 )
+    for key in result:
+        result[key].sort(key=lambda span: span.start)
     return result
 
 
@@ -191,28 +220,40 @@ SPEAKER_TEXT = 400_000  # characters of a speaker's own turns read when looking 
 
 def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> list[Document]:
     """The claimed speaker's own turns, newest transcripts first: where a paraphrase of them would be found
-    when no indexed pair of words is shared. Reached through the turn.speaker_id index, never a scan."""
-    query = select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end).where(
-        Turn.speaker_id == speaker_id
+    when no indexed pair of words is shared. Reached through the turn.speaker_id index, never a scan, and
+    only the turns' own text is read."""
+    length = Turn.char_end - Turn.char_start
+    query = (
+        select(
+            Turn.source_id, Turn.id, Turn.char_start, func.substr(Source.text, Turn.char_start + 1, length)
+        )
+        .join(Source, Source.id == Turn.source_id)
+        .where(Turn.speaker_id == speaker_id)
     )
     if skip:
         query = query.where(Turn.source_id.not_in(skip))
-    turns = session.execute(query.order_by(Turn.source_id.desc(), Turn.position).limit(2000)).all()
-    spans: dict[int, list[Span]] = defaultdict(list)
+    rows = session.execute(query.order_by(Turn.source_id.desc(), Turn.position).limit(2000)).all()
+    name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+    pieces: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     budget = SPEAKER_TEXT
-    for source_id, turn_id, start, end in turns:
+    for source_id, turn_id, start, text in rows:
         if budget <= 0:
             break
-        budget -= end - start
-        spans[source_id].append(Span(start, end, speaker_id, None, turn_id=turn_id))
-    if not spans:
+        budget -= len(text or "")
+        pieces[source_id].append((turn_id, start, text or ""))
+    if not pieces:
         return []
-    name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
+    titles = dict(
+        session.execute(select(Source.id, Source.title).where(Source.id.in_(pieces))).tuples().all()
+    )
     documents = []
-    for source in session.scalars(select(Source).where(Source.id.in_(spans)).order_by(Source.id.desc())):
-        if source.text is not None:
-            named = [Span(s.start, s.end, s.speaker_id, name, turn_id=s.turn_id) for s in spans[source.id]]
-            documents.append(Document(source.id, source.title, source.text, source.is_primary, named))
+    for source_id, turns in pieces.items():
+        text, spans, at = "", [], 0
+        for turn_id, start, words_said in turns:
+            text += ("\n\n" if text else "") + words_said
+            at = len(text) - len(words_said)
+            spans.append(Span(at, len(text), speaker_id, name, turn_id=turn_id, shift=start - at))
+        documents.append(Document(source_id, titles[source_id], text, True, spans))
     return documents
 
 
@@ -284,8 +325,8 @@ def result_document(result: CheckResult) -> dict[str, Any]:
                 "turn": m.spans[0].turn_id,
                 "speaker": m.spans[0].speaker_name,
                 "passage": m.passage,
-                "start": m.start,
-                "end": m.end,
+                "start": m.source_start,
+                "end": m.source_end,
                 "score": round(m.score, 3),
                 "primary": m.primary,
                 "differences": [
