@@ -359,7 +359,7 @@ def test_an_id_of_an_unknown_type_is_a_field_error(api: GraphQLClient) -> None:
     unknown = b64("Planet:1")
     data, error = field_error(post(api, {"query": f'{{ node(id: "{unknown}") {{ id }} }}'}))
     assert data == {"node": None}
-    assert error["message"].startswith(f"ID {unknown!r} names a Planet, not a Speaker or Outlet or ")
+    assert error["message"].startswith(f"ID {unknown!r} names a Planet, not a Speaker or an Outlet or ")
 
 
 @pytest.mark.parametrize(

@@ -356,10 +356,11 @@ def _place(
     stop = min(len(window), found[-1].dest_end + len(keys) - found[-1].src_end)
     lo, window = lo + start, window[start:stop]
     ops = list(Indel.opcodes(keys, [w.key for w in window]))
-    # Source words outside the claimed stretch are not cut from it: trim them off both ends.
-    while ops and ops[0].tag == "insert":
+    # Source words outside the claimed stretch are not cut from it: trim them off both ends, but for those
+    # next to claimed words not said (a changed first or last word), which pair with them as a substitution.
+    while ops and ops[0].tag == "insert" and not (len(ops) > 1 and ops[1].tag == "delete"):
         ops.pop(0)
-    while ops and ops[-1].tag == "insert":
+    while ops and ops[-1].tag == "insert" and not (len(ops) > 1 and ops[-2].tag == "delete"):
         ops.pop()
     if not ops or not any(op.tag == "equal" for op in ops):
         return None

@@ -45,7 +45,9 @@ def decode_id(global_id: str, expected: str | tuple[str, ...] | None = None) -> 
     type_name, row_id = match[1], int(match[2])
     allowed = (expected,) if isinstance(expected, str) else expected
     if allowed is not None and type_name not in allowed:
-        raise BadInput(f"ID {global_id!r} names a {type_name}, not a {' or '.join(allowed)}")
+        wanted = " or ".join(f"{'an' if name[0] in 'AEIOU' else 'a'} {name}" for name in allowed)
+        article = "an" if type_name[:1] in "AEIOU" else "a"
+        raise BadInput(f"ID {global_id!r} names {article} {type_name}, not {wanted}")
     return type_name, row_id
 
 

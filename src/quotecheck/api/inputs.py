@@ -46,7 +46,9 @@ __all__ = [
     "parse_date",
 ]
 
-UNDATED = 99999999  # undated rows sort after every date
+# Undated rows come last in either direction: after every date ascending, before none descending.
+UNDATED_LAST_ASC = 99999999
+UNDATED_LAST_DESC = 0
 
 
 def parse_date(value: str | None, field: str) -> PartialDate | None:
@@ -72,8 +74,9 @@ def _order(name: str, key: Any, id_column: Any, direction: OrderDirection) -> Or
     return Order(f"{name}_{direction.value}", key, id_column, descending=direction is OrderDirection.DESC)
 
 
-def _dated(column: Any) -> Any:
-    return func.coalesce(type_coerce(column, Integer), UNDATED)
+def _dated(column: Any, direction: OrderDirection) -> Any:
+    undated = UNDATED_LAST_DESC if direction is OrderDirection.DESC else UNDATED_LAST_ASC
+    return func.coalesce(type_coerce(column, Integer), undated)
 
 
 # --- quotes ------------------------------------------------------------------------------------------------------
@@ -129,7 +132,11 @@ class QuoteOrder:
     direction: OrderDirection = OrderDirection.ASC
 
     def order(self) -> Order:
-        key = models.Quote.id if self.field is QuoteOrderField.ID else _dated(models.Quote.said_on)
+        key = (
+            models.Quote.id
+            if self.field is QuoteOrderField.ID
+            else _dated(models.Quote.said_on, self.direction)
+        )
         return _order(self.field.value, key, models.Quote.id, self.direction)
 
 
@@ -227,7 +234,9 @@ class InterviewOrder:
 
     def order(self) -> Order:
         key = (
-            models.Interview.id if self.field is InterviewOrderField.ID else _dated(models.Interview.held_on)
+            models.Interview.id
+            if self.field is InterviewOrderField.ID
+            else _dated(models.Interview.held_on, self.direction)
         )
         return _order(self.field.value, key, models.Interview.id, self.direction)
 
@@ -265,7 +274,11 @@ class SourceOrder:
     direction: OrderDirection = OrderDirection.ASC
 
     def order(self) -> Order:
-        key = models.Source.id if self.field is SourceOrderField.ID else _dated(models.Source.published_on)
+        key = (
+            models.Source.id
+            if self.field is SourceOrderField.ID
+            else _dated(models.Source.published_on, self.direction)
+        )
         return _order(self.field.value, key, models.Source.id, self.direction)
 
 
@@ -307,6 +320,6 @@ class FactCheckOrder:
         key = (
             models.FactCheck.id
             if self.field is FactCheckOrderField.ID
-            else _dated(models.FactCheck.reviewed_on)
+            else _dated(models.FactCheck.reviewed_on, self.direction)
         )
         return _order(self.field.value, key, models.FactCheck.id, self.direction)

@@ -218,7 +218,9 @@ def _spans(
 SPEAKER_TEXT = 400_000  # characters of a speaker's own turns read when looking for a paraphrase
 
 
-def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> list[Document]:
+def _speaker_documents(
+    session: Session, speaker_id: int, skip: set[int], language: str | None = None
+) -> list[Document]:
     """The claimed speaker's own turns, newest transcripts first: where a paraphrase of them would be found
     when no indexed pair of words is shared. Reached through the turn.speaker_id index, never a scan, and
     only the turns' own text is read."""
@@ -232,6 +234,8 @@ def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> lis
     )
     if skip:
         query = query.where(Turn.source_id.not_in(skip))
+    if language:
+        query = query.where((Source.language == language) | Source.language.is_(None))
     rows = session.execute(query.order_by(Turn.source_id.desc(), Turn.position).limit(2000)).all()
     name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
     pieces: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
@@ -243,8 +247,8 @@ def _speaker_documents(session: Session, speaker_id: int, skip: set[int]) -> lis
         pieces[source_id].append((turn_id, start, text or ""))
     if not pieces:
         return []
-    titles = dict(
-        session.execute(select(Source.id, Source.title).where(Source.id.in_(pieces))).tuples().all()
+    titles: dict[int, str] = dict(
+        session.execute(select(Source.id, Source.title).where(Source.id.in_(pieces))).all()
     )
     documents = []
     for source_id, turns in pieces.items():
@@ -265,6 +269,7 @@ class Prepared:
     speaker: Speaker | None
     speaker_name: str
     documents: list[Document]
+    language: str | None = None  # only sources in this language (or of no recorded language)
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -277,7 +282,7 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
     v.partial_date(request.said_on, "saidOn")
     language = v.language(request.language)
     speaker, name = _speaker(session, request)
-    return Prepared(text, speaker, name, _documents(session, text, language))
+    return Prepared(text, speaker, name, _documents(session, text, language), language)
 
 
 def decide(prepared: Prepared) -> CheckResult:
@@ -298,8 +303,12 @@ def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
 
 def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
     assert prepared.speaker is not None
-    own = _speaker_documents(session, prepared.speaker.id, {doc.source_id for doc in prepared.documents})
-    return Prepared(prepared.text, prepared.speaker, prepared.speaker_name, [*prepared.documents, *own])
+    own = _speaker_documents(
+        session, prepared.speaker.id, {doc.source_id for doc in prepared.documents}, prepared.language
+    )
+    return Prepared(
+        prepared.text, prepared.speaker, prepared.speaker_name, [*prepared.documents, *own], prepared.language
+    )
 
 
 def check_quote(session: Session, request: CheckRequest) -> CheckResult:
