@@ -70,6 +70,16 @@ def test_a_sentence_with_a_colon_and_a_question_is_not_a_label() -> None:
     assert parsed.turns[0].text == "Tell me.\nWhy now? Because: it was time.\nhttp://example.org: a link"
 
 
+def test_a_name_alone_on_its_line_in_capitals_starts_a_turn() -> None:
+    parsed = parse_transcript(
+        "GLASSER: What about NATO?\nLAVROV:\n\nLet me say two things:\nit is looking for a reason to exist.\n"
+    )
+    assert [(turn.label, turn.text, turn.line) for turn in parsed.turns] == [
+        ("GLASSER", "What about NATO?", 1),
+        ("LAVROV", "Let me say two things:\nit is looking for a reason to exist.", 2),
+    ]
+
+
 def test_the_json_form() -> None:
     data = {
         "title": "Harbour Radio, morning show",
@@ -105,6 +115,11 @@ def test_the_json_form() -> None:
             "HOST: Welcome.\n\n: words without a name\n",
             "the transcript, line 3: a turn without a name; write it as `NAME: words`",
         ),
+        (
+            "HOST: Welcome.\nGUEST:\nHOST: Anyone?\n",
+            "the transcript, line 2: GUEST has no words; write the turn as `NAME: words`",
+        ),
+        ("HOST:", "the transcript, line 1: HOST has no words; write the turn as `NAME: words`"),
         (
             "Recorded on Monday.\nHOST: Welcome.\n",
             "the transcript, line 1: text before the first turn; every turn starts with `NAME: words` "

@@ -95,10 +95,26 @@ def db_upgrade(
         before = migrate.migration_state(engine, config).current
         migrate.upgrade(config, revision)
         after = migrate.migration_state(engine, config)
+        unindexed = after.at_head and _index_missing(engine)
     typer.echo(
         f"database {urls.display()}: {before or 'empty'} -> {after.current or 'empty'}"
         + (" (head)" if after.at_head else "")
     )
+    if unindexed:
+        typer.echo(
+            "the quote check's search index is empty but sources are stored: run `quotecheck index rebuild`"
+        )
+
+
+def _index_missing(engine: Engine) -> bool:
+    from sqlalchemy import select
+
+    from quotecheck.models import Source
+    from quotecheck.services.index import index_size
+
+    with session_scope(engine) as session:
+        has_text = session.scalar(select(Source.id).where(Source.text.is_not(None)).limit(1)) is not None
+        return has_text and index_size(session) == 0
 
 
 @db_app.command("downgrade")

@@ -29,7 +29,7 @@ from quotecheck.text import name_key
 __all__ = ["ImportReport", "ParsedTranscript", "import_transcript", "parse_transcript", "read_transcript"]
 
 # A speaker label: up to 80 characters starting with a letter, no sentence punctuation, then ": ".
-_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:?!\n]{0,79}?)\s*:\s+(?P<text>\S.*)$")
+_LABEL = re.compile(r"^(?P<label>[^\W\d_][^:?!\n]{0,79}?)\s*:(?:\s+(?P<text>\S.*))?$")
 _MAX_LABEL_WORDS = 8
 
 
@@ -54,6 +54,10 @@ def _label(line: str) -> re.Match[str] | None:
     match = _LABEL.match(line)
     if match is None or len(match["label"].split()) > _MAX_LABEL_WORDS:
         return None
+    # A name alone on its line ("LAVROV:", words on the next lines) only in capitals: "Three things:" is
+    # a sentence that goes on below, not a speaker.
+    if match["text"] is None and not match["label"].isupper():
+        return None
     return match
 
 
@@ -72,17 +76,23 @@ def parse_transcript(text: str, *, name: str = "the transcript") -> ParsedTransc
             raise ValidationError(f"{name}, line {number}: a turn without a name; write it as `NAME: words`")
         match = _label(line)
         if match is not None:
-            turns.append(ParsedTurn(match["label"].strip(), match["text"].strip(), number))
+            turns.append(ParsedTurn(match["label"].strip(), (match["text"] or "").strip(), number))
         elif not turns:
             raise ValidationError(
                 f"{name}, line {number}: text before the first turn; every turn starts with `NAME: words` "
                 f"(found {line[:40]!r})"
             )
         else:
-            turns[-1].text += ("\n\n" if paragraph_break else "\n") + line
+            gap = ("\n\n" if paragraph_break else "\n") if turns[-1].text else ""
+            turns[-1].text += gap + line
         paragraph_break = False
     if not turns:
         raise ValidationError(f"{name} holds no turns; each turn starts a line with `NAME: words`")
+    for turn in turns:
+        if not turn.text:
+            raise ValidationError(
+                f"{name}, line {turn.line}: {turn.label} has no words; write the turn as `NAME: words`"
+            )
     return ParsedTranscript(turns)
 
 
