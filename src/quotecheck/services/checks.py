@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from quotecheck.enums import Verdict
@@ -38,6 +38,7 @@ MAX_MATCHES = 5
 
 MAX_QUOTE = 5000  # characters
 CANDIDATE_SOURCES = 12
+WEAK_SHARE = 0.34  # a candidate source must share at least this part of the best one's index terms
 CLUSTER_GAP = 2500  # characters between index hits of one passage
 MARGIN = 1500  # characters of context around a cluster, so that cuts and neighbouring turns are seen
 NO_ONE = -1  # the claimed speaker's id when no such speaker is recorded
@@ -102,9 +103,12 @@ def _documents(session: Session, claim: str, language: str | None) -> list[Docum
         .order_by(func.count(func.distinct(Shingle.hash)).desc(), Shingle.source_id)
         .limit(CANDIDATE_SOURCES)
     )
-    source_ids = [row.source_id for row in session.execute(ranked)]
-    if not source_ids:
+    counted = session.execute(ranked).all()
+    if not counted:
         return []
+    # Sources that share only a common pair or two with the quote are noise next to the best one.
+    floor = max(1, round(WEAK_SHARE * counted[0].terms))
+    source_ids = [row.source_id for row in counted if row.terms >= floor]
     by_source: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for source_id, position, hashed in session.execute(
         select(Shingle.source_id, Shingle.position, Shingle.hash).where(
@@ -129,17 +133,27 @@ def _documents(session: Session, claim: str, language: str | None) -> list[Docum
             spots = [(spots[0][0], max(spots[0][1], spots[1][1]))]
         windows += [(source_id, lo, hi) for lo, hi in spots]
     spans = _spans(session, sources, windows)
-    documents = []
-    for source_id, lo, hi in windows:
-        found_spans = spans.get((source_id, lo))
-        if not found_spans:
-            continue
-        text = (
-            session.scalar(select(func.substr(Source.text, lo + 1, hi - lo)).where(Source.id == source_id))
-            or ""
+    wanted = [(sid, lo, hi) for sid, lo, hi in windows if spans.get((sid, lo))]
+    if not wanted:
+        return []
+    # Every window's text in one statement: only the characters around the hits leave the database.
+    cuts = union_all(
+        *(
+            select(literal(n).label("n"), func.substr(Source.text, lo + 1, hi - lo).label("cut")).where(
+                Source.id == sid
+            )
+            for n, (sid, lo, hi) in enumerate(wanted)
         )
+    )
+    texts = {n: cut or "" for n, cut in session.execute(select(cuts.subquery()))}
+    documents = []
+    for n, (source_id, lo, _hi) in enumerate(wanted):
         source = sources[source_id]
-        documents.append(Document(source_id, source.title, text, source.kind.is_primary, found_spans))
+        documents.append(
+            Document(
+                source_id, source.title, texts.get(n, ""), source.kind.is_primary, spans[(source_id, lo)]
+            )
+        )
     return documents
 
 
@@ -215,7 +229,7 @@ def _spans(
     return result
 
 
-SPEAKER_TEXT = 400_000  # characters of a speaker's own turns read when looking for a paraphrase
+SPEAKER_TEXT = 80_000  # characters of a speaker's own (latest) turns read when looking for a paraphrase
 
 
 def _speaker_documents(
@@ -224,11 +238,8 @@ def _speaker_documents(
     """The claimed speaker's own turns, newest transcripts first: where a paraphrase of them would be found
     when no indexed pair of words is shared. Reached through the turn.speaker_id index, never a scan, and
     only the turns' own text is read."""
-    length = Turn.char_end - Turn.char_start
     query = (
-        select(
-            Turn.source_id, Turn.id, Turn.char_start, func.substr(Source.text, Turn.char_start + 1, length)
-        )
+        select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end)
         .join(Source, Source.id == Turn.source_id)
         .where(Turn.speaker_id == speaker_id)
     )
@@ -238,15 +249,21 @@ def _speaker_documents(
         query = query.where((Source.language == language) | Source.language.is_(None))
     rows = session.execute(query.order_by(Turn.source_id.desc(), Turn.position).limit(2000)).all()
     name = session.scalar(select(Speaker.name).where(Speaker.id == speaker_id))
-    pieces: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    offsets: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     budget = SPEAKER_TEXT
-    for source_id, turn_id, start, text in rows:
+    for source_id, turn_id, start, end in rows:
         if budget <= 0:
             break
-        budget -= len(text or "")
-        pieces[source_id].append((turn_id, start, text or ""))
-    if not pieces:
+        budget -= end - start
+        offsets[source_id].append((turn_id, start, end))
+    if not offsets:
         return []
+    # Whole texts, once per source, cut here: PostgreSQL would decompress a long text once per turn.
+    full = dict(session.execute(select(Source.id, Source.text).where(Source.id.in_(offsets))).all())
+    pieces = {
+        source_id: [(turn_id, start, (full.get(source_id) or "")[start:end]) for turn_id, start, end in turns]
+        for source_id, turns in offsets.items()
+    }
     titles: dict[int, str] = dict(
         session.execute(select(Source.id, Source.title).where(Source.id.in_(pieces))).all()
     )
