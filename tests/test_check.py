@@ -15,7 +15,7 @@ from quotecheck.models import Appearance, Shingle, Source, Speaker
 from quotecheck.services.appearances import create_appearance
 from quotecheck.services.checks import MAX_MATCHES, CheckRequest, CheckResult, check_quote, result_document
 from quotecheck.services.index import index_size, rebuild_index
-from quotecheck.services.quotes import create_quote
+from quotecheck.services.quotes import create_quote, find_quote
 from quotecheck.services.sources import create_source
 from quotecheck.services.speakers import create_speaker
 from quotecheck.services.transcripts import import_transcript, parse_transcript
@@ -206,7 +206,10 @@ def _article(
     article = create_source(
         session, kind=SourceKind.ARTICLE, title="A news article", text=text, language="en"
     )
-    quote = create_quote(session, speaker=corpus.lavrov, text=quoted)
+    # one attribution, however many articles print it
+    quote = find_quote(session, speaker=corpus.lavrov, text=quoted) or create_quote(
+        session, speaker=corpus.lavrov, text=quoted
+    )
     return create_appearance(
         session,
         quote=quote,

@@ -94,3 +94,24 @@ def test_a_url_given_by_the_caller_wins_over_the_environment(
         assert migrate.migration_state(engine).at_head
     finally:
         engine.dispose()
+
+
+def test_0003_backfills_the_hashes_the_services_compute(scratch_engine: Engine, scratch_url: str) -> None:
+    from sqlalchemy import select
+
+    from quotecheck.models import Appearance, Quote
+    from quotecheck.services.appearances import appearance_hash
+    from quotecheck.services.quotes import quote_hash
+
+    with session_scope(scratch_engine, write=True) as session:
+        load_demo(session)
+    config = migrate.alembic_config(scratch_url)
+    migrate.downgrade(config, "0002")
+    migrate.upgrade(config, "head")
+    with session_scope(scratch_engine) as session:
+        quotes = session.scalars(select(Quote)).all()
+        assert quotes
+        for quote in quotes:
+            assert quote.content_hash == quote_hash(quote.speaker_id, quote.text)
+        for row in session.scalars(select(Appearance)):
+            assert row.content_hash == appearance_hash(row.quote_id, row.source_id, row.char_start, row.text)

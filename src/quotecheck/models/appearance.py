@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quotecheck.enums import AppearanceRelation
+from quotecheck.enums import AppearanceRelation, Verdict
 from quotecheck.models.base import Base, Timestamped, Versioned, enum_column, intpk
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ class Appearance(Versioned, Timestamped, Base):
     )
     cited_as: Mapped[str | None]  # how the source names its origin: "in Foreign Policy Magazine"
     note: Mapped[str | None] = mapped_column(Text)
+    # Identifies the appearance across imports (see services.appearances.appearance_hash): feeds re-run safely.
+    content_hash: Mapped[str | None] = mapped_column(unique=True, index=True)
+    # The automatic quote check of this appearance, when one was run (at import): evidence, not a verdict.
+    check_verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "check_verdict"))
+    check_confidence: Mapped[float | None]
+    check_explanation: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime | None]
 
     quote: Mapped[Quote] = relationship(back_populates="appearances")
     source: Mapped[Source] = relationship(back_populates="appearances", foreign_keys=[source_id])

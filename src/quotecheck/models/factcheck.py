@@ -52,7 +52,7 @@ class FactCheck(Versioned, Timestamped, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(index=True)  # the author of the review
     publisher: Mapped[str | None] = mapped_column(index=True)  # the fact-checking organisation
-    url: Mapped[str | None]
+    url: Mapped[str | None] = mapped_column(unique=True, index=True)  # a review's address names one review
     reviewed_on: Mapped[PartialDate | None] = mapped_column(index=True)
     rating_value: Mapped[int | None]
     best_rating: Mapped[int | None]

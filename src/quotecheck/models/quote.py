@@ -39,6 +39,8 @@ class Quote(Versioned, Timestamped, Base):
         ForeignKey("interview.id", ondelete="RESTRICT"), index=True
     )
     note: Mapped[str | None] = mapped_column(Text)
+    # Identifies the attribution (speaker and words, see services.quotes.quote_hash): feeds re-run safely.
+    content_hash: Mapped[str | None] = mapped_column(unique=True, index=True)
 
     speaker: Mapped[Speaker] = relationship(back_populates="quotes")
     interview: Mapped[Interview | None] = relationship(back_populates="quotes")

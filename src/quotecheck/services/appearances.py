@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, func, select, type_coerce
@@ -16,6 +17,7 @@ from quotecheck.services.index import QUOTED, index_source
 
 __all__ = [
     "Provenance",
+    "appearance_hash",
     "create_appearance",
     "first_appearance",
     "get_appearance",
@@ -55,6 +57,12 @@ def _span(source: Source, text: str, start: int | None, end: int | None) -> tupl
     return start, end
 
 
+def appearance_hash(quote_id: int, source_id: int, char_start: int | None, text: str) -> str:
+    """Identifies an appearance: which quote, in which source, where, in what words. Frozen in migration 0003."""
+    parts = ("appearance", quote_id, source_id, char_start, " ".join(text.split()))
+    return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
+
+
 def create_appearance(
     session: Session,
     *,
@@ -81,7 +89,9 @@ def create_appearance(
         # (an appearance taken from another appearance in the same source is fine: a headline and its article)
         raise ValidationError("an appearance cannot be taken from its own source", field="takenFrom")
     start, end = _span(source, text, char_start, char_end)
+    session.flush()  # ids name the appearance
     appearance = Appearance(
+        content_hash=appearance_hash(quote.id, source.id, start, text),
         quote=quote,
         source=source,
         text=text,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import FactCheckStatus, Verdict
-from quotecheck.errors import NotFound
+from quotecheck.errors import Conflict, NotFound
 from quotecheck.models import Appearance, FactCheck, Interview, Quote, Source, Speaker, Topic
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
@@ -19,7 +20,15 @@ from quotecheck.services.factchecks import VISIBLE_STATUSES
 from quotecheck.services.speakers import speaker_ids_named
 from quotecheck.services.topics import ensure_topic, slugify
 
-__all__ = ["QuoteFilter", "create_quote", "find_quote", "get_quote", "list_quotes", "quote_conditions"]
+__all__ = [
+    "QuoteFilter",
+    "create_quote",
+    "find_quote",
+    "get_quote",
+    "list_quotes",
+    "quote_conditions",
+    "quote_hash",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,15 @@ def quote_conditions(f: QuoteFilter) -> list[ColumnElement[bool]]:
     return where
 
 
+def quote_hash(speaker_id: int, text: str) -> str:
+    """Identifies an attribution: the speaker and the words (spacing aside). Frozen in migration 0003."""
+    return _digest("quote", speaker_id, " ".join(text.split()))
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
+
+
 def create_quote(
     session: Session,
     *,
@@ -90,9 +108,19 @@ def create_quote(
     topics: Sequence[str] = (),
     note: str | None = None,
 ) -> Quote:
+    words = v.required_text(text, "text")
+    session.flush()  # the speaker's id names the attribution
+    digest = quote_hash(speaker.id, words)
+    same = session.scalar(select(Quote).where(Quote.content_hash == digest))
+    if same is not None:
+        raise Conflict(
+            f"{speaker.name} is already recorded as saying these words (quote {same.id}); add an appearance to it",
+            field="text",
+        )
     quote = Quote(
         speaker=speaker,
-        text=v.required_text(text, "text"),
+        text=words,
+        content_hash=digest,
         language=v.language(language),
         said_on=v.partial_date(said_on, "saidOn"),
         interview=interview,
