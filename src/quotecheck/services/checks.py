@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
-from quotecheck.matching import Document, Outcome, Span, check, words
+from quotecheck.matching import Document, Outcome, Span, check, content_words, words
 from quotecheck.matching import shingles as terms_of
 from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
@@ -89,16 +89,32 @@ def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return [(start, end, len(terms)) for start, end, terms in groups]
 
 
-def _documents(session: Session, claim: str, language: str | None) -> list[Document]:
+def _reordered_terms(claim: str) -> set[str]:
+    """Every ordered pair of the claim's content words: a paraphrase reorders words, and whichever two of them
+    stood side by side in the source are then among these pairs (at most 14 words, so at most 182 pairs)."""
+    stems = list(dict.fromkeys(content_words([w.key for w in words(claim)])))[:14]
+    return {f"{a} {b}" for a in stems for b in stems if a != b}
+
+
+def _documents(
+    session: Session,
+    claim: str,
+    language: str | None,
+    *,
+    reordered: bool = False,
+    skip: set[int] | None = None,
+) -> list[Document]:
     """Candidate passages for a claim: the sources sharing the most index terms with it, each cut down to
-    the windows around its hits (so a long source costs only the text near the words)."""
+    the windows around its hits (so a long source costs only the text near the words). With `reordered`, the
+    terms are every ordered pair of the claim's content words, to find paraphrases."""
     found = words(claim)
-    hashes = list({shingle_hash(term) for _, term in terms_of([w.key for w in found])})
+    terms = _reordered_terms(claim) if reordered else {term for _, term in terms_of([w.key for w in found])}
+    hashes = list({shingle_hash(term) for term in terms})
     if not hashes:
         return []
     ranked = (
         select(Shingle.source_id, func.count(func.distinct(Shingle.hash)).label("terms"))
-        .where(Shingle.hash.in_(hashes))
+        .where(Shingle.hash.in_(hashes), *([Shingle.source_id.not_in(skip)] if skip else []))
         .group_by(Shingle.source_id)
         .order_by(func.count(func.distinct(Shingle.hash)).desc(), Shingle.source_id)
         .limit(CANDIDATE_SOURCES)
@@ -314,17 +330,25 @@ def decide(prepared: Prepared) -> CheckResult:
 
 
 def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
-    """Nothing shares an indexed pair of words: the sense may still be in what the speaker said."""
-    return result.outcome.verdict is Verdict.NOT_FOUND and prepared.speaker is not None
+    """Nothing shares the quote's word pairs as they stand: the sense may still be there, reordered."""
+    return result.outcome.verdict is Verdict.NOT_FOUND
 
 
 def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
-    assert prepared.speaker is not None
-    own = _speaker_documents(
-        session, prepared.speaker.id, {doc.source_id for doc in prepared.documents}, prepared.language
-    )
+    """Widen the search for a paraphrase: sources sharing any pair of the quote's content words in any order
+    (through the index), and the claimed speaker's own latest turns."""
+    seen = {doc.source_id for doc in prepared.documents}
+    wider = _documents(session, prepared.text, prepared.language, reordered=True, skip=seen)
+    own: list[Document] = []
+    if prepared.speaker is not None:
+        seen |= {doc.source_id for doc in wider}
+        own = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
     return Prepared(
-        prepared.text, prepared.speaker, prepared.speaker_name, [*prepared.documents, *own], prepared.language
+        prepared.text,
+        prepared.speaker,
+        prepared.speaker_name,
+        [*prepared.documents, *wider, *own],
+        prepared.language,
     )
 
 
