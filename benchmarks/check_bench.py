@@ -179,6 +179,25 @@ def generate(url: str, turns: int, seed: int) -> tuple[Writer, list[tuple[int, i
     return writer, sample, speakers
 
 
+def sample_existing(url: str, turns: int, seed: int) -> tuple[Writer, list[tuple[int, int, str]], int]:
+    """The writer and a sample of turns of a corpus written before with the same seed."""
+    rng = random.Random(seed)
+    writer = Writer(rng)
+    engine = make_engine(database_urls(url))
+    with engine.connect() as connection:
+        speakers = int(connection.execute(text("SELECT count(*) FROM speaker")).scalar_one())
+        step = max(1, turns // 400)
+        rows = connection.execute(
+            text(
+                "SELECT t.speaker_id, t.source_id, substr(s.text, t.char_start + 1, t.char_end - t.char_start) "
+                "FROM turn t JOIN source s ON s.id = t.source_id WHERE t.id % :step = 0 ORDER BY t.id"
+            ),
+            {"step": step},
+        ).all()
+    engine.dispose()
+    return writer, [(int(a), int(b), str(c)) for a, b, c in rows], speakers
+
+
 def claims(
     writer: Writer, sample: list[tuple[int, int, str]], speakers: int, rng: random.Random
 ) -> list[tuple[str, str, int, Verdict]]:
@@ -226,6 +245,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--checks", type=int, default=300)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="check against a corpus this script wrote before at --database-url",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite:///{Path(directory) / 'check-bench.db'}"
