@@ -26,6 +26,7 @@ from quotecheck.settings import DatabaseURLs, Settings
 
 __all__ = [
     "async_session_factory",
+    "async_writing",
     "check_connection",
     "make_async_engine",
     "make_engine",
@@ -114,6 +115,13 @@ def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 
 def writing(engine: Engine) -> Engine:
     """The same engine, but SQLite transactions take the write lock when they begin."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    return engine
+
+
+def async_writing(engine: AsyncEngine) -> AsyncEngine:
+    """The asyncio engine whose SQLite transactions take the write lock when they begin (see `writing`)."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
     return engine

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from quotecheck.api.loaders import Loaders
 
@@ -21,8 +22,14 @@ T = TypeVar("T")
 
 
 class Context:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], request_id: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        request_id: str,
+        write_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessions = sessions
+        self._write_sessions = write_sessions
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
         self.request_id = request_id
@@ -53,6 +60,14 @@ class Context:
             return await session.scalar(statement)
 
         return await self.run(fetch)
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """Run a service that writes, in a transaction of its own that commits when it returns and rolls back
+        when it raises (SQLite: taking the write lock up front, so concurrent writers queue)."""
+        if self._write_sessions is None:
+            raise RuntimeError("this context cannot write")
+        async with self._write_sessions() as session, session.begin():
+            return await session.run_sync(work)
 
     async def close(self) -> None:
         """End the operation's transaction (read-only: rolled back) and return the connection."""

@@ -89,10 +89,16 @@ class GraphQLEndpoint:
     """An ASGI endpoint for /graphql; one Context (one session, one transaction) per operation."""
 
     def __init__(
-        self, schema: strawberry.Schema, sessions: async_sessionmaker[AsyncSession], *, graphiql: bool = True
+        self,
+        schema: strawberry.Schema,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        write_sessions: async_sessionmaker[AsyncSession] | None = None,
+        graphiql: bool = True,
     ) -> None:
         self.schema = schema
         self.sessions = sessions
+        self.write_sessions = write_sessions
         self.graphiql = graphiql
 
     async def handle(self, request: Request) -> Response:
@@ -179,7 +185,7 @@ class GraphQLEndpoint:
             if request.method == "GET"
             else {OperationType.QUERY, OperationType.MUTATION}
         )
-        context = Context(self.sessions, rid)
+        context = Context(self.sessions, rid, self.write_sessions)
         try:
             result = await self.schema.execute(
                 query,

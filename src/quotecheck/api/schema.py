@@ -37,6 +37,7 @@ from quotecheck.api.inputs import (
     SpeakerOrder,
 )
 from quotecheck.api.limits import depth_limit
+from quotecheck.api.mutations import Mutation
 from quotecheck.api.pagination import (
     MAX_PAGE,
     Order,
@@ -255,6 +256,7 @@ _LIMIT_RULES = (
 def build_schema(*, development: bool = False) -> strawberry.Schema:
     return _QuietSchema(
         query=Query,
+        mutation=Mutation,
         types=[Speaker, Outlet, Interview, Source, Quote, Appearance, FactCheck],
         config=StrawberryConfig(disable_field_suggestions=not development),
         # Factories: Strawberry makes the extensions per request. The limit rules are made once, here: the

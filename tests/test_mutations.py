@@ -1,0 +1,72 @@
+"""The import mutations: documents as strings in, what was recorded out, problems as data."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from quotecheck.db import session_scope
+from tests.conftest import GraphQLClient
+from tests.counts import table_counts
+
+IMPORT = """
+mutation($d: String!, $of: [String!]!) {
+  importTranscript(input: {document: $d, title: "Harbour talk", date: "2024-05", interviewOf: $of}) {
+    created turns
+    source { kind title publishedOn { iso } turns { label text speaker { name } } interview { title } }
+    newSpeakers { name }
+    userErrors { field message code }
+  }
+}
+"""
+TRANSCRIPT = (
+    "HOST: Welcome back to the show.\nOSEI: Thank you. The harbour will reopen in June,\nand not before."
+)
+
+
+def test_import_transcript_records_it_once(scratch_api: GraphQLClient, scratch_engine: Engine) -> None:
+    first = scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
+    assert first["created"] is True
+    assert first["userErrors"] == []
+    assert first["turns"] == 2
+    source = first["source"]
+    assert source["kind"] == "TRANSCRIPT"
+    assert source["publishedOn"] == {"iso": "2024-05"}
+    assert source["interview"] == {"title": "Harbour talk"}
+    assert [(t["label"], t["speaker"]["name"]) for t in source["turns"]] == [
+        ("HOST", "Host"),
+        ("OSEI", "Ama Osei"),
+    ]
+    assert source["turns"][1]["text"] == "Thank you. The harbour will reopen in June,\nand not before."
+    assert sorted(s["name"] for s in first["newSpeakers"]) == ["Ama Osei", "Host"]
+    with session_scope(scratch_engine) as session:
+        counts = table_counts(session.connection())
+    again = scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
+    assert again["created"] is False
+    assert again["newSpeakers"] == []
+    with session_scope(scratch_engine) as session:
+        assert table_counts(session.connection()) == counts
+
+
+def test_bad_input_comes_back_as_user_errors_and_writes_nothing(
+    scratch_api: GraphQLClient, scratch_engine: Engine
+) -> None:
+    with session_scope(scratch_engine) as session:
+        before = table_counts(session.connection())
+    found = scratch_api.query(IMPORT, {"d": "just a sentence", "of": []})["importTranscript"]
+    assert found["source"] is None
+    assert found["created"] is False
+    (error,) = found["userErrors"]
+    assert error["code"] == "INVALID"
+    assert error["message"].startswith("the document, line 1: text before the first turn")
+    with session_scope(scratch_engine) as session:
+        assert table_counts(session.connection()) == before
+
+
+def test_mutations_are_refused_over_get(scratch_api: GraphQLClient) -> None:
+    response = scratch_api.request(
+        "GET",
+        "/graphql",
+        params={"query": 'mutation { importTranscript(input: {document: "A: b"}) { created } }'},
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
