@@ -15,7 +15,7 @@ from starlette.routing import Route
 from quotecheck import migrate
 from quotecheck.api.http import GraphQLEndpoint
 from quotecheck.api.schema import schema
-from quotecheck.db import async_session_factory, make_async_engine
+from quotecheck.db import async_session_factory, async_writing, make_async_engine
 from quotecheck.settings import Settings
 
 __all__ = ["create_app"]
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await engine.dispose()
 
-    graphql = GraphQLEndpoint(schema, sessions)
+    graphql = GraphQLEndpoint(schema, sessions, write_sessions=async_session_factory(async_writing(engine)))
     app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
