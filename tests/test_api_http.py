@@ -142,7 +142,7 @@ def test_a_mutation_over_get_is_refused_before_validation(
 
 def test_a_mutation_over_post_reaches_validation(api: GraphQLClient) -> None:
     error = request_error(post(api, {"query": "mutation { addQuote }"}))
-    assert "mutation" in error["message"]
+    assert error["message"] == "Cannot query field 'addQuote' on type 'Mutation'."
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 

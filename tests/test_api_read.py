@@ -913,10 +913,21 @@ def test_fact_check_fields_and_claim_review(api: GraphQLClient, ids: dict[str, s
         "creator": {"@type": "Person", "name": "Jonah Whitlow"},
         "itemReviewed": {
             "@type": "Claim",
-            "author": {"@type": "Person", "name": "Elena Várga"},
+            # the role she held on the day she is said to have said it
+            "author": {"@type": "Person", "name": "Elena Várga", "jobTitle": "Mayor, Town of Marrowick"},
+            "text": "a vanity project the town can't afford",
             "datePublished": "2024-03-14",
             "firstAppearance": quayside,
-            "appearance": [quayside],
+            # then where its provenance chain leads: the transcript Quayside took the words from
+            "appearance": [
+                quayside,
+                {
+                    "@type": "CreativeWork",
+                    "headline": "Transcript: Morning Tide, 14 March 2024, with Mayor Elena Várga",
+                    "url": "https://harbourradio.example.org/morning-tide/2024-03-14-varga-transcript",
+                    "datePublished": "2024-03-14",
+                },
+            ],
         },
     }
     reviews = api.query("{ factChecks { edges { node { claimReview } } } }")["factChecks"]

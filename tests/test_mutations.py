@@ -70,3 +70,50 @@ def test_mutations_are_refused_over_get(scratch_api: GraphQLClient) -> None:
     )
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+ARTICLE_MUTATION = """
+mutation($d: String!, $dry: Boolean!) {
+  importArticle(input: {document: $d, title: "Harbour news", url: "https://news.example.org/h", dryRun: $dry}) {
+    created dryRun
+    source { kind title appearances { relation textAsPublished quote { speaker { name } } } }
+    quotations { text relation speakerName attributionAsWritten checkVerdict appearance { id } }
+    newSpeakers
+    userErrors { message code }
+  }
+}
+"""
+ARTICLE = (
+    "The harbour will reopen soon.\n\n"
+    '"The harbour will reopen in June, and not before," said Mayor Ama Osei on Tuesday.'
+)
+
+
+def test_import_article_dry_run_then_for_real(scratch_api: GraphQLClient, scratch_engine: Engine) -> None:
+    scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
+    with session_scope(scratch_engine) as session:
+        before = table_counts(session.connection())
+    dry = scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": True})["importArticle"]
+    assert dry["dryRun"] is True
+    assert dry["source"] is None
+    (found,) = dry["quotations"]
+    assert found["text"] == "The harbour will reopen in June, and not before"
+    assert found["speakerName"] == "Ama Osei"
+    assert found["checkVerdict"] == "VERBATIM"
+    assert found["appearance"] is None
+    with session_scope(scratch_engine) as session:
+        assert table_counts(session.connection()) == before
+    real = scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})["importArticle"]
+    assert real["created"] is True
+    assert real["userErrors"] == []
+    assert real["source"]["kind"] == "ARTICLE"
+    (appearance,) = real["source"]["appearances"]
+    assert appearance["relation"] == "VERBATIM"
+    assert appearance["quote"]["speaker"]["name"] == "Ama Osei"
+    assert real["quotations"][0]["appearance"] is not None
+
+
+def test_import_article_of_nothing_is_a_user_error(scratch_api: GraphQLClient) -> None:
+    found = scratch_api.query(ARTICLE_MUTATION, {"d": "   ", "dry": False})["importArticle"]
+    assert found["source"] is None
+    assert found["userErrors"][0]["message"].startswith("the article is empty")

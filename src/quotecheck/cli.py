@@ -352,6 +352,147 @@ def index_rebuild() -> None:
     typer.echo(f"indexed {sources} sources ({terms} terms) in {urls.display()}")
 
 
+@import_app.command("article")
+def import_article_command(
+    file: Annotated[Path, typer.Argument(help="The article: plain UTF-8 text, or a saved web page (HTML).")],
+    file_format: Annotated[
+        str | None,
+        typer.Option("--format", help="text or html (default: from the file's name or first tag)."),
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was published (a page may carry it).")] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Outlet that published it (made if new; default: by the URL's domain).")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="When it was published: 2013, 2013-04 or 2013-04-29.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language tag, e.g. en or fr.")] = None,
+    kind: Annotated[str, typer.Option(help="ARTICLE or BRIEF (or another non-transcript kind).")] = "ARTICLE",
+    title: Annotated[
+        str | None, typer.Option(help="Title (default: the page's, else the headline or first line).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be recorded, and write nothing.")
+    ] = False,
+) -> None:
+    """Import a news article: its quotes, who each is attributed to, what it cites, and each quote's check."""
+    from quotecheck.services.articles import import_article, read_article
+
+    if file_format not in (None, "text", "html"):
+        raise ValidationError(
+            f"--format {file_format!r} is not text or html; give one of them, or leave it out"
+        )
+    article = read_article(
+        file, "html" if file_format == "html" else "text" if file_format == "text" else None
+    )
+    # (a dry run writes too, inside a savepoint it rolls back: it takes the write lock like a real run)
+    with _database() as (engine, _urls), session_scope(engine, write=True) as session:
+        report = import_article(
+            session,
+            article,
+            title=title,
+            url=url,
+            outlet=outlet,
+            published=published,
+            language=language,
+            kind=kind,
+            dry_run=dry_run,
+        )
+    if not report.created:
+        typer.echo(f"{file}: already imported as source {report.source_id}; nothing changed")
+        return
+    where = "dry run, nothing written" if report.dry_run else f"imported as source {report.source_id}"
+    typer.echo(f"{file}: {where}: {report.kind.name} “{report.title}”, {len(report.quotes)} quote(s)")
+    for n, quote in enumerate(report.quotes, 1):
+        words = quote.text if len(quote.text) <= 160 else quote.text[:150] + " [...]"
+        how = ", ".join(part for part in (quote.form, quote.via) if part)
+        typer.echo(
+            f"\n{n}. {quote.relation.name} ({quote.style}) {quote.speaker}"
+            + (" [new]" if quote.new_speaker else "")
+        )
+        typer.echo(f"   “{words}”")
+        typer.echo(f"   attributed as: {quote.attribution or '-'} ({how})")
+        if quote.cited_as:
+            typer.echo(f"   cited as: {quote.cited_as}")
+        typer.echo(f"   taken from: {quote.taken_from or 'not held here'}")
+        verdict = quote.verdict.name if quote.verdict is not None else "not checked"
+        confidence = f" ({quote.confidence})" if quote.confidence is not None else ""
+        typer.echo(f"   check: {verdict}{confidence}: {quote.explanation}")
+    if report.unattributed:
+        typer.echo(f"\nnot attributed (not recorded): {len(report.unattributed)}")
+        for words in report.unattributed:
+            typer.echo(f"  “{words[:100]}”")
+    typer.echo("\nspeakers:")
+    for name, speaker in report.resolved.items():
+        typer.echo(f"  {name} -> {speaker}" + (" [new]" if speaker in report.new_speakers else ""))
+    for citation in report.citations:
+        if citation.held:
+            typer.echo(
+                f"cited: “{citation.text}” -> source {citation.source_id}: {citation.source_title} "
+                f"(interview “{citation.interview_title}”, {citation.held_on or 'undated'})"
+            )
+        else:
+            typer.echo(f"cited, not held: “{citation.text}” ({citation.note})")
+
+
+export_app = typer.Typer(help="Write data out: ClaimReview JSON-LD.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@import_app.command("claimreview")
+def import_claimreview_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="ClaimReview JSON-LD: an object, an array, an @graph, JSON Lines, or a claims:search response."
+        ),
+    ],
+) -> None:
+    """Import other fact-checkers' reviews as published fact-checks, their labels kept; same URL: updated."""
+    from quotecheck.services.claimreview import import_claim_reviews
+
+    if not file.is_file():
+        raise ValidationError(f"{file} is not a file; give the path of a JSON or JSON Lines file")
+    data = file.read_bytes()
+    with _database() as (engine, _urls), session_scope(engine, write=True) as session:
+        report = import_claim_reviews(session, data)
+    typer.echo(
+        f"{file}: read {report.read}, added {report.added}, updated {report.updated}, "
+        f"rejected {len(report.rejected)}"
+    )
+    for problem in report.rejected:
+        typer.echo(f"  rejected {problem}")
+    for problem in report.warnings:
+        typer.echo(f"  note {problem}")
+    if not report.landed:
+        raise ValidationError(f"nothing was imported from {file}: fix the rejected records listed above")
+
+
+@export_app.command("claimreview")
+def export_claimreview_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only reviews dated on or after this date: 2024, 2024-03 or 2024-03-15."),
+    ] = None,
+) -> None:
+    """Write the published fact-checks as schema.org ClaimReview JSON-LD (Google's profile), a JSON array."""
+    import json
+
+    from quotecheck.services.claimreview import export_claim_reviews
+
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        documents = export_claim_reviews(session, since=since)
+    text = json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {len(documents)} ClaimReviews to {out}")
+
+
 def main() -> None:
     """Console entry point: user-fixable errors become one line on stderr and exit code 2."""
     try:

@@ -1,26 +1,45 @@
-"""The ASGI application: /graphql, /healthz and /readyz, on an asyncio engine opened for the app's life."""
+"""The ASGI application: /graphql, /healthz, /readyz and /claimreview.jsonld, on an asyncio engine opened for
+the app's life."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
+import anyio.to_thread
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from quotecheck import migrate
 from quotecheck.api.http import GraphQLEndpoint
 from quotecheck.api.schema import schema
 from quotecheck.db import async_session_factory, async_writing, make_async_engine
+from quotecheck.errors import ValidationError
+from quotecheck.partial_date import PartialDate
+from quotecheck.services.claimreview import export_claim_reviews
 from quotecheck.settings import Settings
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("quotecheck.api")
+
+
+def _export_claim_reviews(connection: Connection, since: PartialDate | None) -> list[dict[str, Any]]:
+    """Run by `AsyncConnection.run_sync`: a plain Session on the borrowed connection, whose I/O still awaits."""
+    with Session(bind=connection) as session:
+        return export_claim_reviews(session, since=since)
+
+
+def _json_bytes(documents: list[dict[str, Any]]) -> bytes:
+    return json.dumps(documents, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -48,6 +67,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "reason": reason}, 503)
         return JSONResponse({"status": "ready", "revision": current})
 
+    async def claimreview_jsonld(request: Request) -> Response:
+        """The published fact-checks as ClaimReview JSON-LD (`?since=DATE` narrows them), as the CLI exports."""
+        try:
+            since = PartialDate.coerce(request.query_params.get("since") or None)
+        except ValidationError as error:
+            return JSONResponse({"error": f"since: {error.message}"}, 400)
+        try:
+            async with engine.connect() as connection:
+                documents = await connection.run_sync(_export_claim_reviews, since)
+        except DBAPIError as error:
+            log.warning("claimreview export failed: %s", error)
+            reason = "the database cannot be reached; check QUOTECHECK_DATABASE_URL and that the server is up"
+            return JSONResponse({"error": reason}, 503)
+        body = await anyio.to_thread.run_sync(_json_bytes, documents)  # a large export is slow to serialise
+        return Response(body, media_type="application/ld+json")
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
@@ -59,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/claimreview.jsonld", claimreview_jsonld, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

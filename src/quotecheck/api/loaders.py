@@ -10,6 +10,7 @@ from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, func, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, raiseload
 from strawberry.dataloader import DataLoader
 
@@ -38,6 +39,7 @@ from quotecheck.models import (
     Turn,
     quote_topic,
 )
+from quotecheck.services.claimreview import claim_reviews_by_id
 from quotecheck.services.factchecks import VISIBLE_STATUSES
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ class Loaders:
         self.topics: DataLoader[int, list[Topic]] = DataLoader(self._topics)
         self.speaker_interviews: DataLoader[int, list[Interview]] = DataLoader(self._speaker_interviews)
         self.first_appearance: DataLoader[int, Appearance | None] = DataLoader(self._first_appearances)
+        self.claim_review: DataLoader[int, dict[str, Any]] = DataLoader(self._claim_reviews)
         self._connections: dict[Hashable, DataLoader[int, Any]] = {}
 
     # --- shapes ---------------------------------------------------------------------------------------------
@@ -160,6 +163,15 @@ class Loaders:
         )
         found = {row.quote_id: row for row in rows}
         return [found.get(key) for key in ids]
+
+    async def _claim_reviews(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Per fact-check, its ClaimReview JSON-LD: the export's own code, on the operation's session."""
+
+        async def build(session: AsyncSession) -> dict[int, dict[str, Any]]:
+            return await session.run_sync(claim_reviews_by_id, ids)
+
+        found = await self.ctx.run(build)
+        return [found[key] for key in ids]
 
     # --- nested connections -------------------------------------------------------------------------------------
     def connection(

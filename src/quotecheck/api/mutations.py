@@ -8,16 +8,25 @@ to the field; nothing is written then. (Authentication arrives with the write-AP
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
-from quotecheck.api.types import Ctx, Source, Speaker, _need
+from quotecheck.api.types import Appearance, AppearanceRelation, Ctx, Source, Speaker, Verdict, _need
 from quotecheck.errors import QuotecheckError
+from quotecheck.services.articles import ArticleReport, ArticleText, import_article, parse_html
 from quotecheck.services.transcripts import import_transcript, parse_transcript
 
-__all__ = ["ImportTranscriptInput", "ImportTranscriptPayload", "Mutation", "UserError"]
+__all__ = [
+    "ImportArticleInput",
+    "ImportArticlePayload",
+    "ImportTranscriptInput",
+    "ImportTranscriptPayload",
+    "Mutation",
+    "UserError",
+]
 
 T = TypeVar("T")
 
@@ -60,6 +69,50 @@ class ImportTranscriptPayload:
     user_errors: list[UserError]
 
 
+@strawberry.enum
+class ArticleFormat(Enum):
+    TEXT = "TEXT"
+    HTML = "HTML"
+
+
+@strawberry.input(description="A news article as plain text or HTML (page chrome is removed).")
+class ImportArticleInput:
+    document: str
+    format: ArticleFormat = ArticleFormat.TEXT
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    kind: str = "ARTICLE"
+    dry_run: bool = strawberry.field(
+        default=False, description="Report what would be recorded; write nothing."
+    )
+
+
+@strawberry.type(description="A quotation the article prints, as recorded (or as it would be, in a dry run).")
+class FoundQuotation:
+    text: str
+    relation: AppearanceRelation  # type: ignore[valid-type]
+    speaker_name: str
+    attribution_as_written: str | None
+    cited_as: str | None
+    check_verdict: Verdict | None  # type: ignore[valid-type]
+    check_confidence: float | None
+    check_explanation: str | None
+    appearance: Appearance | None
+
+
+@strawberry.type
+class ImportArticlePayload:
+    source: Source | None
+    created: bool
+    dry_run: bool
+    quotations: list[FoundQuotation]
+    new_speakers: list[str]
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Import a transcript; importing the same one again changes nothing.")
@@ -91,4 +144,65 @@ class Mutation:
         speakers = [Speaker(row=_need(await loaders.speaker.load(i))) for i in new_ids]
         return ImportTranscriptPayload(
             source=source, created=created, turns=turns, new_speakers=speakers, user_errors=[]
+        )
+
+    @strawberry.mutation(description="Import a news article and the quotations it prints, each checked.")
+    async def import_article(self, info: Ctx, input: ImportArticleInput) -> ImportArticlePayload:
+        def work(session: Session) -> ArticleReport:
+            article = (
+                parse_html(input.document, name="the document")
+                if input.format is ArticleFormat.HTML
+                else ArticleText(text=input.document)
+            )
+            return import_article(
+                session,
+                article,
+                title=input.title,
+                url=input.url,
+                outlet=input.outlet,
+                published=input.published,
+                language=input.language,
+                kind=input.kind,
+                dry_run=input.dry_run,
+            )
+
+        report, errors = await _attempt(info, work)
+        if report is None:
+            return ImportArticlePayload(
+                source=None,
+                created=False,
+                dry_run=input.dry_run,
+                quotations=[],
+                new_speakers=[],
+                user_errors=errors,
+            )
+        loaders = info.context.loaders
+        source = None
+        if report.source_id is not None and not report.dry_run:
+            source = Source(row=_need(await loaders.source.load(report.source_id)))
+        quotations = []
+        for found in report.quotes:
+            row = None
+            if found.appearance_id is not None and not report.dry_run:
+                row = await loaders.appearance.load(found.appearance_id)
+            quotations.append(
+                FoundQuotation(
+                    text=found.text,
+                    relation=found.relation,
+                    speaker_name=found.speaker,
+                    attribution_as_written=found.attribution,
+                    cited_as=found.cited_as,
+                    check_verdict=found.verdict,
+                    check_confidence=found.confidence,
+                    check_explanation=found.explanation,
+                    appearance=None if row is None else Appearance(row=row),
+                )
+            )
+        return ImportArticlePayload(
+            source=source,
+            created=report.created,
+            dry_run=report.dry_run,
+            quotations=quotations,
+            new_speakers=list(report.new_speakers),
+            user_errors=[],
         )

@@ -19,7 +19,6 @@ from quotecheck.api.ids import encode_id
 from quotecheck.api.pagination import Order, Page, PageArgs
 from quotecheck.partial_date import DatePrecision
 from quotecheck.partial_date import PartialDate as PartialDateValue
-from quotecheck.services.factchecks import claim_review
 
 __all__ = [
     "Alias",
@@ -738,12 +737,4 @@ class FactCheck(Node):
 
     @strawberry.field(description="The fact-check as schema.org ClaimReview JSON-LD.")
     async def claim_review(self, info: Ctx) -> JSON:
-        loaders = info.context.loaders
-        quote = speaker = first = first_source = None
-        if self.row.quote_id is not None:
-            quote = _need(await loaders.quote.load(self.row.quote_id))
-            speaker = await loaders.speaker.load(quote.speaker_id)
-            first = await loaders.first_appearance.load(quote.id)
-            if first is not None:
-                first_source = await loaders.source.load(first.source_id)
-        return cast(JSON, claim_review(self.row, quote=quote, speaker=speaker, first_source=first_source))
+        return cast(JSON, await info.context.loaders.claim_review.load(self.row.id))

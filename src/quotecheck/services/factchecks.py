@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import FactCheckStatus, SpeakerKind, Verdict
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source, Speaker
+from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source, Speaker, SpeakerRole
 from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
@@ -26,6 +26,7 @@ __all__ = [
     "create_fact_check",
     "fact_check_conditions",
     "get_fact_check",
+    "job_title",
     "list_fact_checks",
     "publish_fact_check",
     "retract_fact_check",
@@ -188,14 +189,35 @@ _VERDICT_WORDS = {
 }
 
 
+def _creative_work(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
+    if source.url:
+        work["url"] = source.url
+    if source.published_on is not None:
+        work["datePublished"] = source.published_on.isoformat()
+    return work
+
+
+def job_title(role: SpeakerRole) -> str:
+    """A role as schema.org `jobTitle` text: "Mayor, Town of Marrowick"."""
+    return f"{role.title}, {role.organization}" if role.organization else role.title
+
+
 def claim_review(
     fact_check: FactCheck,
     *,
     quote: Quote | None = None,
     speaker: Speaker | None = None,
     first_source: Source | None = None,
+    appearances: Sequence[Source] = (),
+    roles: Sequence[SpeakerRole] = (),
 ) -> dict[str, Any]:
-    """The fact-check as schema.org ClaimReview JSON-LD, as Google's Fact Check tools read it."""
+    """The fact-check as schema.org ClaimReview JSON-LD, following Google's ClaimReview profile.
+
+    `first_source` is where the quote first appeared; `appearances` every source it appeared in, its
+    provenance chain included (default: the first source alone); `roles` those the speaker held on the day the
+    quote was said (see `speakers.roles_on`). `services.claimreview.claim_reviews_by_id` gathers them all.
+    """
     rating: dict[str, Any] = {"@type": "Rating"}
     if fact_check.rating_value is not None:
         rating |= {
@@ -218,6 +240,8 @@ def claim_review(
         review["url"] = fact_check.url
     if fact_check.reviewed_on is not None:
         review["datePublished"] = fact_check.reviewed_on.isoformat()
+    elif fact_check.published_at is not None:  # undated by its reviewer: the day it was published here
+        review["datePublished"] = fact_check.published_at.date().isoformat()
     if fact_check.publisher:
         review["author"] = {"@type": "Organization", "name": fact_check.publisher}
     if fact_check.reviewer:
@@ -230,17 +254,19 @@ def claim_review(
         }
         if speaker.wikidata_id:
             author["sameAs"] = f"https://www.wikidata.org/wiki/{speaker.wikidata_id}"
+        titles = list(dict.fromkeys(job_title(role) for role in roles))
+        if titles and speaker.kind is SpeakerKind.PERSON:
+            author["jobTitle"] = titles[0] if len(titles) == 1 else titles
         claim["author"] = author
-    if quote is not None and quote.said_on is not None:
-        claim["datePublished"] = quote.said_on.isoformat()
+    if quote is not None:
+        claim["text"] = quote.text  # the attributed words, as schema.org CreativeWork.text
+        if quote.said_on is not None:
+            claim["datePublished"] = quote.said_on.isoformat()
     if first_source is not None:
-        work: dict[str, Any] = {"@type": "CreativeWork", "headline": first_source.title}
-        if first_source.url:
-            work["url"] = first_source.url
-        if first_source.published_on is not None:
-            work["datePublished"] = first_source.published_on.isoformat()
-        claim["firstAppearance"] = work
-        claim["appearance"] = [work]
+        claim["firstAppearance"] = _creative_work(first_source)
+    works = list(appearances) or ([first_source] if first_source is not None else [])
+    if works:
+        claim["appearance"] = [_creative_work(source) for source in works]
     review["itemReviewed"] = claim
     return review
 

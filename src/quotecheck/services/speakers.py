@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, or_, select, type_coerce, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
@@ -31,6 +31,7 @@ __all__ = [
     "list_speakers",
     "merge_speakers",
     "resolve_speaker",
+    "role_held_between",
     "roles_on",
     "speaker_conditions",
     "speaker_ids_named",
@@ -210,18 +211,23 @@ def resolve_speaker(session: Session, name: str) -> Speaker:
     return found[0]
 
 
+def role_held_between(first_key: Any, last_key: Any) -> ColumnElement[bool]:
+    """SQL: the role's span overlaps the days `first_key..last_key` (date keys: numbers, or SQL expressions
+    such as a stored partial date's); unknown bounds are open. The one rule behind `roles_on`."""
+    started = type_coerce(SpeakerRole.started, Integer)
+    return and_(
+        or_(SpeakerRole.started.is_(None), started <= last_key),
+        or_(SpeakerRole.ended.is_(None), partial_date_last_key(SpeakerRole.ended) >= first_key),
+    )
+
+
 def roles_on(session: Session, speaker_id: int, on: PartialDate | str) -> list[SpeakerRole]:
     """Roles the speaker may have held on `on`: those whose span overlaps it (unknown bounds are open)."""
     day = v.partial_date(on, "on")
     assert day is not None
-    started = type_coerce(SpeakerRole.started, Integer)
     query = (
         select(SpeakerRole)
-        .where(
-            SpeakerRole.speaker_id == speaker_id,
-            or_(SpeakerRole.started.is_(None), started <= day.end_key),
-            or_(SpeakerRole.ended.is_(None), partial_date_last_key(SpeakerRole.ended) >= day.key),
-        )
+        .where(SpeakerRole.speaker_id == speaker_id, role_held_between(day.key, day.end_key))
         .order_by(SpeakerRole.started.asc().nulls_first(), SpeakerRole.id)
     )
     return list(session.scalars(query))

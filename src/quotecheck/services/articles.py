@@ -1,0 +1,1503 @@
+"""Articles in: the quotations a news article prints, who it gives each to and where it says they came from;
+then the article stored as a source with its quotes, appearances and automatic checks.
+
+Two steps, as for transcripts. `extract_article` is text work only (no database): it finds
+
+- quotations in straight or curly double quotes, single quotes that open and close a quotation (never an
+  apostrophe), « guillemets », „German“ marks, and block quotes (a paragraph that is wholly a quotation; one
+  that opens with a mark and does not close it goes on in the next, so such a run is one quotation);
+- who each is attributed to: a verb after it ("..., Lavrov said", "..., a déclaré M. Lavrov", "..., a-t-il
+  ajouté") or before it ("Lavrov told the BBC: ..."), "according to"/"selon"/"d'après", a speaker introduced
+  earlier ("Russian Foreign Minister Sergey Lavrov granted a long interview ... Some highlights:"), with
+  pronouns, surnames and descriptions ("the minister") resolved to a speaker named earlier in the text and the
+  attribution kept as written;
+- elisions ("...", "....", "…", "[...]") that make a quotation an EXCERPT, a headline "Speaker in Outlet: words"
+  (a HEADLINE appearance), and the primary source it cites ("in an interview with Foreign Policy", "told the
+  BBC", "dans un entretien accordé au Monde").
+
+Paragraphs are separated by blank lines (a text without any has one paragraph a line); an HTML page is first
+reduced to its article by trafilatura, one paragraph per block, its title first.
+
+`import_article` then resolves names to speakers (aliases, surnames and other spellings; the ones nobody
+answers to are created and listed), keeps how the article words its source as `citedAs`, and links the cited
+interview's transcript as `takenFrom` when the database holds it (outlet, speaker and date agree; a quote
+printed in another language than the interview's is a TRANSLATION). Every quote goes through the quote check
+and the result is stored on its appearance. Body quotes are checked before the article is written, so it never
+confirms itself; a headline is checked after, against what the article itself quotes, which is what a
+headline claims to sum up. Bad input is a `ValidationError` saying what to do, raised before anything is
+written; `dry_run` does the same work inside a savepoint it rolls back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from quotecheck.enums import AppearanceRelation, SourceKind, Verdict
+from quotecheck.errors import ValidationError
+from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
+from quotecheck.models.base import utcnow
+from quotecheck.partial_date import PartialDate
+from quotecheck.services import _validate as v
+from quotecheck.services.appearances import create_appearance
+from quotecheck.services.checks import MAX_QUOTE, CheckRequest, CheckResult, check_quote
+from quotecheck.services.outlets import create_outlet, find_outlet
+from quotecheck.services.quotes import create_quote, find_quote
+from quotecheck.services.sources import create_source, find_source
+from quotecheck.services.speakers import create_speaker, find_speakers
+from quotecheck.text import name_key
+
+__all__ = [
+    "ArticleReport",
+    "ArticleText",
+    "Citation",
+    "CitationReport",
+    "Extraction",
+    "FoundQuote",
+    "QuoteReport",
+    "extract_article",
+    "import_article",
+    "parse_html",
+    "read_article",
+]
+
+Format = Literal["text", "html"]
+
+# --- vocabulary ----------------------------------------------------------------------------------------------------
+_SPACE = " \t\u00a0\u202f\u2009"
+# opener -> (closers, style)
+_MARKS: dict[str, tuple[str, str]] = {
+    '"': ('"', "straight"),
+    "“": ("”", "curly"),
+    "„": ("“”", "german"),
+    "«": ("»", "guillemets"),
+    "‹": ("›", "guillemets"),
+    "»": ("«", "guillemets"),  # the German and Danish »reversed« form
+    "‘": ("’", "single"),
+    "'": ("'", "single"),
+    "‚": ("‘’", "single"),
+}
+_SINGLE = frozenset("‘'‚")
+_OPEN_AFTER = frozenset('([{—–-/:;"“«„‘')
+_ELISION = re.compile(r"\[\s*(?:\.{3,}|…)\s*\]|\(\s*(?:\.{3,}|…)\s*\)|\.{3,}|…")
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+_EN_VERBS = (
+    "said|says|told|tells|added|adds|declared|declares|stated|states|wrote|writes|explained|explains|noted|"
+    "notes|insisted|insists|argued|argues|warned|warns|claimed|claims|replied|replies|answered|answers|"
+    "recalled|recalls|continued|continues|concluded|concludes|remarked|observed|acknowledged|admitted|"
+    "announced|suggested|stressed|emphasi[sz]ed|asked|asks|went on|tweeted|conceded|maintained|affirmed"
+)
+_FR_PAST = (
+    "dit|déclaré|affirmé|ajouté|expliqué|estimé|souligné|indiqué|précisé|lancé|assuré|martelé|répondu|écrit|"
+    "confié|reconnu|averti|insisté|rappelé|poursuivi|conclu|annoncé|jugé|dénoncé|regretté|observé|noté|"
+    "tranché|résumé|prévenu|confirmé"
+)
+_FR_PRESENT = (
+    "dit|déclare|affirme|ajoute|explique|estime|souligne|indique|précise|lance|assure|martèle|répond|écrit|"
+    "confie|reconnaît|rappelle|poursuit|conclut|note|juge|insiste|observe|résume|tranche|prévient|confirme"
+)
+_DE_VERBS = "sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|meinte|meint|warnte|warnt"
+_VERB = (
+    rf"(?:(?:has\s+|had\s+)?(?:{_EN_VERBS})|(?:a|avait|aurait|ont)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})"
+    rf"|(?:{_DE_VERBS}))"
+)
+# "a-t-il ajouté", "ajoute-t-elle", "dit-il", "sagte er": the speaker is the pronoun after the verb.
+_INVERTED = (
+    rf"(?:(?:a|avait)-t-(?:il|elle|on)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle|ils|elles)"
+    rf"|(?:{_DE_VERBS})\s+(?:er|sie))"
+)
+_ACCORDING = r"(?:according\s+to|selon|d['’]après|laut)"
+_INTRO_VERBS = (
+    rf"(?:{_VERB}|granted|grants|gave|gives|spoke|speaks|sat\s+down|sat|talked|talks|responded|addressed|"
+    r"a\s+accordé|a\s+donné|a\s+parlé|a\s+répondu|s['’]est\s+exprimée?|s['’]est\s+confiée?|gab|sprach)"
+)
+
+_AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
+_AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
+_AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
+_BEFORE_ACCORDING = re.compile(rf"(?:^|[,;]\s*)(?i:{_ACCORDING})\s+(?P<who>[^,;:]{{1,120}}?)$", re.S)
+_BEFORE_WHO_VERB = re.compile(
+    rf"(?:^|[,;]\s*)(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>[^;:]*)$", re.S
+)
+# A sentence that opens on a full name and goes on in lower case ("Mayor Marta Quill met the fishermen").
+_SUBJECT = re.compile(r"^(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){1,6}[A-ZÀ-ÖØ-Þ][\w’'.-]*),?\s+(?=[a-zà-ÿ])")
+_INTRO = re.compile(rf"(?:^|,\s+)(?P<who>[^,;:]{{1,120}}?),?\s+(?i:{_INTRO_VERBS})\b", re.S)
+# Where the phrase naming the speaker ends: at a clause mark, or where a circumstance starts.
+_WHO_END = re.compile(
+    r"[,;:.!?()\[\]]|\s(?:in|on|at|during|to|from|before|after|when|while|who|with|as|dans|lors|au|aux|à|en|"
+    r"sur|avant|après|qui|devant|vor|im|am|bei|nach|the\s+day|last|this)\s",
+)
+_THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
+
+_PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie"])
+_ARTICLES = frozenset(["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette"])
+# Words that stand before a name without being part of it: titles, offices, nationalities.
+
+
+def _vocabulary(words: str) -> frozenset[str]:
+    return frozenset(name_key(word) for word in words.split())
+
+
+_TITLES = _vocabulary(
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. M. Mme Mme. Mlle Sir Dame Lord Lady Herr Frau Prof Prof. Professor "
+    "President Président Présidente Vice Prime Premier Première Minister Ministre Chancellor Chancelier "
+    "Chancelière Kanzlerin Kanzler Bundeskanzlerin Bundeskanzler Präsident Außenminister Secretary "
+    "Secrétaire General Général Gen. Senator Sen. Sénateur Sénatrice Rep. Representative Congressman "
+    "Congresswoman Governor Gov. Mayor Maire Ambassador Ambassadeur Ambassadrice Director Directeur "
+    "Directrice Editor Chief Deputy Député Députée Spokesman Spokeswoman Spokesperson Porte-parole "
+    "Chairman Chairwoman Chair CEO King Queen Prince Princess Pope Judge Justice Commissioner Admiral "
+    "Colonel Col. Captain Capt. Lt. Sgt. Rev. Father Saint St. Foreign Defence Defense Interior Finance "
+    "State Affairs Former Acting Interim Then Russian American French German British Canadian Chinese "
+    "Ukrainian Israeli Iranian Syrian Turkish Italian Spanish Japanese Indian Polish Dutch Belgian Swiss "
+    "Austrian Swedish Norwegian Danish Finnish Greek Brazilian Mexican Australian European Québécois "
+    "Quebec US U.S. UK U.K. EU UN NATO Kremlin Elysée Élysée Pentagon Councillor Councilor Conseiller "
+    "Conseillère Bürgermeister Bürgermeisterin Maire Mairesse"
+)
+# Capitalised words that start sentences or clauses and are never part of a name.
+_STOP = _vocabulary(
+    "The A An And But Or So Yet Still Then Also However When While After Before Later Asked Speaking "
+    "In On At For During From With Without As To By Of Some Many Most This That These Those It Its We "
+    "They He She I You His Her Their Our My Le La Les L Un Une Des Du De Et Mais Ou Donc Puis Ainsi "
+    "Alors Lors Dans En Sur Pour Avec Selon Il Elle Ils Elles Nous On Ce Cette Ces Der Die Das Ein Eine "
+    "Und Aber Dann Auch Im Am Er Sie Es Wir According Monday Tuesday Wednesday Thursday Friday Saturday "
+    "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche"
+)
+_PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
+_OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january janvier januar jan",
+        "february février februar feb fév",
+        "march mars märz mar",
+        "april avril apr avr",
+        "may mai",
+        "june juin juni jun",
+        "july juillet juli jul",
+        "august août aug",
+        "september septembre sept sep",
+        "october octobre oktober oct okt",
+        "november novembre nov",
+        "december décembre dezember dec déc dez",
+    ),
+    1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _date(n: int) -> str:
+    """A month or year as articles give it ("in March", "en mars 2013", "in 2013"), its groups numbered."""
+    return (
+        rf"(?:(?:in|on|last|early|late|mid|en|au\s+mois\s+de|début|fin|im)\s+(?i:(?P<month{n}>{_MONTH}))\.?"
+        rf"(?:\s+(?P<year{n}>\d{{4}}))?|(?:in|en|im)\s+(?P<year_only{n}>\d{{4}}))"
+    )
+
+
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-Я][\w&’'.-]*|\d+)"
+_OUTLET = (
+    rf"(?P<outlet>{_NAME_WORD}(?:(?:\s+(?:of|for|de|du|des|and|&|und|de\s+la)\s+|\s+de\s+l['’]|\s+)"
+    rf"{_NAME_WORD}){{0,5}})"
+)
+_PERSON = rf"(?P<person>{_NAME_WORD}(?:\s+(?:{'|'.join(sorted(_PARTICLES))}\s+)?{_NAME_WORD}){{0,3}})"
+_CITATIONS = [
+    # "granted a long interview in March with Foreign Policy editor Susan Glasser", "in an interview with the
+    # BBC", "dans un entretien accordé au Monde"
+    re.compile(
+        r"(?:(?i:granted|gave|accorded|sat\s+(?:down\s+)?for|did|a\s+accordé|a\s+donné)\s+)?"
+        r"(?i:an?|the|his|her|their|un|une|l['’])\s+(?:[\w-]+\s+){0,3}?"
+        r"(?i:interview|conversation|podcast|op-ed|entretien|entrevue|Interview)"
+        rf"(?:\s+(?i:accordée?|exclusive?|exclusif))?(?:\s+{_date(1)})?"
+        r"\s+(?P<prep>(?i:with|to|on|for|in|à|au|aux|avec|mit))\s+(?:(?i:the|la|le|les|der|dem)\s+|l['’])?"
+        rf"{_OUTLET}(?:['’]s?)?(?:\s+(?P<role>(?:[a-z][\w-]*\s+){{1,4}}){_PERSON})?(?:\s+{_date(2)})?"
+    ),
+    # "told the BBC", "speaking to Foreign Policy"
+    re.compile(
+        r"(?i:told|tells|telling|speaking\s+(?:to|with)|talking\s+to|in\s+remarks\s+to)\s+(?:the\s+)?"
+        rf"{_OUTLET}"
+    ),
+    # "a déclaré au Monde", "a-t-il confié à France Inter", "au micro de RTL"
+    re.compile(
+        rf"(?:(?:a|avait)(?:-t-(?:il|elle))?\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})(?:-t-(?:il|elle))?|au\s+micro\s+de"
+        r"|sur\s+les\s+ondes\s+de)\s+(?P<prep>au|aux|à\s+la|à\s+l['’]|à|de)\s*(?P<article>)"
+        rf"{_OUTLET}"
+    ),
+]
+# "..., said Quill to Harbour Radio", "..., a affirmé Tomas Brandt au Journal de l’Anse"
+_TOLD_AFTER = re.compile(
+    rf"(?i:{_VERB})\s+[^,;:]{{1,80}}?\s(?P<prep>au|aux|à\s+la|à\s+l['’]|à|to)\s+(?:the\s+)?{_OUTLET}"
+)
+_HEADLINE = re.compile(
+    r"^(?P<who>[^:]{2,80}?)\s+(?P<prep>in|on|to|at|with|for|dans|à|au|sur|im|gegenüber)\s+"
+    r"(?P<outlet>[^:]{2,80}?)\s*:\s*(?P<words>\S.*)$",
+    re.S,
+)
+_HEADLINE_BARE = re.compile(r"^(?P<who>[^:]{2,60}?)\s*:\s*(?P<words>\S.*)$", re.S)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|M|Mme|St|Gen|Sen|Rep|Gov|Prof|Lt|Col|Capt|Sgt|Rev|Jr|Sr|No|vs|etc)|\b[A-Z]|"
+    r"\b(?:U\.S|U\.K|U\.N|E\.U))$"
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”»’']?\s+")
+
+HEADLINE_PARAGRAPHS = 6  # where a headline may stand: among the first paragraphs
+HEADLINE_LENGTH = 200
+MIN_WORDS = 3  # shorter quoted stretches are terms, titles or scare quotes
+CONTEXT_MIN_WORDS = 6  # an unattributed quotation inside a paragraph goes to the speaker in context from here
+
+
+# --- the extraction ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A primary source the article names for its quotes: "in an interview with Foreign Policy"."""
+
+    text: str  # as written
+    start: int
+    end: int
+    outlet: str  # the outlet as named ("Foreign Policy", "Le Monde")
+    person: str | None = None  # the interviewer, when named
+    month: int | None = None
+    year: int | None = None
+    speaker: str | None = None  # whose words it is cited for
+
+
+@dataclass(frozen=True, slots=True)
+class FoundQuote:
+    """One quotation in the article: its words as printed (marks left out) and who it is given to."""
+
+    text: str
+    start: int  # offsets into the article's text
+    end: int
+    style: str  # straight, curly, single, guillemets, german, block, headline
+    block: bool  # a paragraph that is wholly a quotation
+    relation: AppearanceRelation  # EXCERPT (elisions), VERBATIM, or HEADLINE
+    speaker: str | None  # the name the article gives, surnames and pronouns resolved within the text
+    attribution: str | None  # as written: "Russian Foreign Minister Sergey Lavrov"
+    form: (
+        str | None
+    )  # where the attribution is: verb-after, verb-before, according-to, introduced, chain, ...
+    via: str | None  # how the name was found: name, surname, pronoun, description
+    citation: Citation | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    text: str
+    title: str | None
+    quotes: list[FoundQuote]  # attributed ones, in text order (a headline first)
+    unattributed: list[FoundQuote]  # quotations no speaker could be given to
+    citations: list[Citation]
+    speakers: list[str]  # names given to quotes, in order of first use
+
+
+@dataclass(slots=True)
+class _Raw:
+    open: int  # the opening mark (or the paragraph start of an unmarked block quote)
+    close: int | None  # the closing mark, None when the quotation runs to the paragraph's end
+    start: int  # the words
+    end: int
+    style: str
+    block: bool
+    paragraph: int
+    chain: int = -1
+    # filled by the attribution pass
+    speaker: str | None = None
+    attribution: str | None = None
+    form: str | None = None
+    via: str | None = None
+    citation: Citation | None = None
+    context: tuple[str, str] | None = None  # (name, attribution) in context where it stands
+    after_colon: bool = False
+
+
+@dataclass(slots=True)
+class _Who:
+    kind: Literal["name", "pronoun", "description"]
+    phrase: str
+    name: str | None = None
+    head: str | None = None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs are separated by blank lines; a text without any is one paragraph a line."""
+    splitter = re.compile(r"\n[ \t\u00a0]*\n") if re.search(r"\n[ \t\u00a0]*\n", text) else re.compile(r"\n")
+    spans = []
+    position = 0
+    for piece in [*splitter.finditer(text), None]:
+        end = piece.start() if piece is not None else len(text)
+        start = position
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop > start:
+            spans.append((start, stop))
+        position = piece.end() if piece is not None else len(text)
+    return spans
+
+
+def _can_open(text: str, i: int, start: int) -> bool:
+    mark = text[i]
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if not after or after == "\n":
+        return False
+    opens_here = before.isspace() or before in _OPEN_AFTER or i == start
+    if mark in _SINGLE:  # an opening single mark stands before a letter: never "’90s" or "d’être"
+        return opens_here and after.isalpha()
+    if mark == "»":
+        return opens_here and after.isalpha()
+    if mark in "«‹":
+        return not before.isalnum()
+    return opens_here and not after.isspace()
+
+
+def _find_close(text: str, i: int, end: int) -> int | None:
+    closers, style = _MARKS[text[i]]
+    j = i + 1
+    while j < end:
+        if text[j] in closers:
+            if style != "single":
+                return j
+            after = text[j + 1] if j + 1 < end else ""
+            before = text[j - 1]
+            # an apostrophe inside a word ("That’s") or before one ("members’ obligations") does not close
+            if not (after.isalnum() or before.isspace() or _possessive(text, j, end)):
+                return j
+        j += 1
+    return None
+
+
+def _possessive(text: str, j: int, end: int) -> bool:
+    """A plural possessive ("members’ obligations"): an "s", the mark, a space, then a lower-case word that
+    does not start an attribution."""
+    if text[j - 1] not in "sS" or j + 2 >= end or text[j + 1] != " ":
+        return False
+    word = re.match(r"[^\W\d_]+", text[j + 2 : end])
+    if word is None or not word.group().islower():
+        return False
+    return re.match(rf"(?i:{_VERB}|{_ACCORDING}|{_INVERTED})\b", text[j + 2 : end]) is None and (
+        word.group() not in _PRONOUNS
+    )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _SPACE):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACE + ",;:"):
+        end -= 1
+    return start, end
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def _scan(text: str, paragraph: int, start: int, end: int, *, block: bool) -> list[_Raw]:
+    """The top-level quotations of one paragraph (quotations inside quotations belong to their host)."""
+    found: list[_Raw] = []
+    i = start
+    while i < end:
+        mark = text[i]
+        if mark in _MARKS and _can_open(text, i, start):
+            close = _find_close(text, i, end)
+            if close is None and (mark in _SINGLE or mark == "»"):
+                i += 1
+                continue
+            stop = close if close is not None else end
+            words_from, words_to = _trim(text, i + 1, stop)
+            style = _MARKS[mark][1]
+            rest = text[stop + 1 : end] if close is not None else ""
+            whole = i == start and not _WORDS.search(rest)
+            if words_to > words_from and (_word_count(text[words_from:words_to]) >= MIN_WORDS or whole):
+                found.append(_Raw(i, close, words_from, words_to, style, whole, paragraph))
+            i = stop + 1
+            continue
+        i += 1
+    if not found and block:  # a <blockquote> printed without marks
+        found.append(_Raw(start, None, start, end, "block", True, paragraph))
+    return found
+
+
+def _cuts(segment: str) -> list[re.Match[str]]:
+    """Where sentences end in `segment`: not after an abbreviation ("Mr.") or an initial ("Susan B.")."""
+    return [
+        cut
+        for cut in _SENTENCE_END.finditer(segment)
+        if not (cut.group().startswith(".") and _ABBREVIATION.search(segment[: cut.start()]))
+    ]
+
+
+def _sentence_tail(segment: str) -> int:
+    """Where the last sentence of `segment` starts."""
+    cuts = _cuts(segment)
+    return cuts[-1].end() if cuts else 0
+
+
+def _sentence_head(segment: str) -> int:
+    """Where the first sentence of `segment` ends."""
+    cuts = _cuts(segment)
+    return cuts[0].start() if cuts else len(segment)
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    bounds = [start, *(start + cut.end() for cut in _cuts(text[start:end])), end]
+    return [(a, b) for a, b in pairwise(bounds) if b > a]
+
+
+def _tokens(phrase: str) -> list[str]:
+    return [token.strip(',;:!?()[]"“”«»„') for token in phrase.split()]
+
+
+def _is_name_word(token: str) -> bool:
+    core = token.removesuffix("’s").removesuffix("'s")
+    if not core or not core[0].isupper() or name_key(core) in _STOP:
+        return False
+    return any(ch.isalpha() for ch in core)
+
+
+def _name_in(phrase: str) -> str | None:
+    """The person's name a phrase ends with, titles and offices before it left out."""
+    tokens = _tokens(phrase)
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if _is_name_word(token):
+            current.append(token.removesuffix("’s").removesuffix("'s"))
+        elif current and token in _PARTICLES and _is_name_word(following):
+            current.append(token)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    if not runs:
+        return None
+    run = runs[-1]
+    titled = [index for index, token in enumerate(run) if name_key(token) in _TITLES]
+    if titled:
+        run = run[titled[-1] + 1 :]
+    while run and run[0] in _PARTICLES:
+        run = run[1:]
+    if not run:
+        return None
+    if len(run) > 3:
+        keep = 3 if run[-2] in _PARTICLES or re.fullmatch(r"[A-Z]\.", run[-2]) else 2
+        run = run[-keep:]
+    return " ".join(run).rstrip(".") if not re.fullmatch(r"[A-Z]\.", run[-1]) else None
+
+
+def _who(phrase: str) -> _Who | None:
+    phrase = phrase.strip(_SPACE + ",;:–—-\n")
+    phrase = re.sub(r"^(?i:and|et|und)\s+", "", phrase)
+    words = phrase.split()
+    if not words or len(words) > 12:
+        return None
+    low = phrase.casefold()
+    if low in _PRONOUNS:
+        return _Who("pronoun", phrase)
+    name = _name_in(phrase)
+    if name is not None:
+        return _Who("name", phrase, name=name)
+    first = words[0].casefold()
+    if first in _ARTICLES or first.startswith(("l’", "l'")):
+        return _Who("description", phrase, head=words[-1].casefold().strip(".,"))
+    return None
+
+
+def _who_after_verb(rest: str) -> str:
+    """The phrase after "said" that names the speaker: up to a clause mark or a circumstance."""
+    cut = _WHO_END.search(rest)
+    return rest[: cut.start()] if cut is not None else rest
+
+
+class _Extractor:
+    def __init__(self, text: str, block_quotes: Sequence[tuple[int, int]]) -> None:
+        self.text = text
+        self.blocks = set(block_quotes)
+        self.names: list[str] = []  # full names seen, in order
+        self.history: list[tuple[str, str]] = []  # (name, attribution as written) of each mention
+        self.citations: list[Citation] = []
+
+    # names -----------------------------------------------------------------------------------------------
+    def full_name(self, name: str) -> tuple[str, str]:
+        """A lone surname becomes the full name given earlier in the text, when one was."""
+        if " " not in name:
+            for earlier in reversed(self.names):
+                if earlier.split()[-1].casefold() == name.casefold():
+                    return earlier, "surname"
+            return name, "surname"
+        return name, "name"
+
+    def remember(self, name: str, attribution: str) -> None:
+        if name not in self.names and " " in name:
+            self.names.append(name)
+        self.history.append((name, attribution))
+
+    def resolve(self, who: _Who) -> tuple[str, str, str] | None:
+        """(name, attribution as written, via) for a phrase naming a speaker, in the context reached so far."""
+        if who.kind == "name":
+            assert who.name is not None
+            name, via = self.full_name(who.name)
+            return name, who.phrase, via
+        if not self.history:
+            return None
+        if who.kind == "description":
+            # "the mayor": the last speaker the article gave that title ("Port Elwyn Mayor Marta Quill")
+            for name, attribution in reversed(self.history):
+                if who.head and who.head in attribution.casefold():
+                    return name, attribution, "description"
+            return None
+        name, attribution = self.history[-1]
+        return name, attribution, "pronoun"
+
+    # narrative ---------------------------------------------------------------------------------------------
+    def narrate(self, start: int, end: int) -> None:
+        """Text between quotations: who is introduced as the subject of a sentence, and what it cites."""
+        for s_start, s_end in _sentences(self.text, start, end):
+            sentence = self.text[s_start:s_end]
+            subject: str | None = None
+            for match in [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence)]:
+                who = _who(match["who"])
+                if who is None or who.kind != "name" or who.name is None:
+                    continue
+                if match.re is _SUBJECT and " " not in who.name:
+                    continue  # a sentence opening on one capitalised word names no one for sure
+                resolved = self.resolve(who)
+                if resolved is not None:
+                    subject = resolved[0]
+                    self.remember(resolved[0], resolved[1])
+                break
+            self.cite(s_start, s_end, subject or (self.history[-1][0] if self.history else None))
+
+    def cite(
+        self, start: int, end: int, speaker: str | None, *, patterns: Sequence[re.Pattern[str]] = ()
+    ) -> list[Citation]:
+        """The citations in a stretch of text (each found once: a stretch read again returns the same)."""
+        found: list[Citation] = []
+        sentence = self.text[start:end]
+        for pattern in patterns or _CITATIONS:
+            for match in pattern.finditer(sentence):
+                a, b = start + match.start(), start + match.end()
+                known = [c for c in self.citations if c.start < b and a < c.end]
+                if known:
+                    found += [c for c in known if c not in found]
+                    continue
+                citation = self._citation(match, start, speaker)
+                if citation is not None:
+                    self.citations.append(citation)
+                    found.append(citation)
+        return found
+
+    def _citation(self, match: re.Match[str], offset: int, speaker: str | None) -> Citation | None:
+        groups = match.groupdict()
+        outlet = groups["outlet"].strip().rstrip(".,;:")
+        person = groups.get("person")
+        # "Foreign Policy Editor Susan Glasser": the title word splits the outlet from the person
+        words = outlet.split()
+        titled = [i for i, word in enumerate(words) if name_key(word) in _TITLES and i > 0]
+        if titled:
+            person = person or " ".join(words[titled[0] + 1 :]) or None
+            outlet = " ".join(words[: titled[0]])
+        if not outlet or (person is None and outlet in self.names):
+            return None
+        if groups.get("prep") in ("au", "aux"):
+            outlet = ("Le " if groups["prep"] == "au" else "Les ") + outlet
+        month = groups.get("month1") or groups.get("month2")
+        year = next(
+            (groups[g] for g in ("year1", "year2", "year_only1", "year_only2") if groups.get(g)), None
+        )
+        end = max(match.end(), match.end("outlet"))
+        while end > match.start() and self.text[offset + end - 1] in ".,;:":
+            end -= 1
+        return Citation(
+            text=self.text[offset + match.start() : offset + end].strip(),
+            start=offset + match.start(),
+            end=offset + end,
+            outlet=outlet,
+            person=_name_in(person.rstrip(".")) if person else None,
+            month=_MONTHS.get(month.casefold().rstrip(".")) if month else None,
+            year=int(year) if year else None,
+            speaker=speaker,
+        )
+
+    # attribution ------------------------------------------------------------------------------------------
+    def attribute(self, raw: _Raw, before: tuple[int, int], after: tuple[int, int]) -> None:
+        """Give a quotation its speaker from the words around it; else note the speaker in context."""
+        text = self.text
+        ends_sentence = bool(re.search(r"[.!?…]$", text[raw.start : raw.end]))
+        after_text = text[after[0] : after[1]]
+        head = after_text[: _sentence_head(after_text)]
+        clause = head.lstrip(_SPACE + "\n,;–—-.!?")
+        skipped = len(head) - len(clause)
+        found = self._after(clause, ends_sentence)
+        window = (after[0] + skipped, after[0] + len(head))
+        if found is None:
+            before_text = text[before[0] : before[1]]
+            tail = before_text[_sentence_tail(before_text) :]
+            raw.after_colon = tail.rstrip(_SPACE + "\n").endswith(":")
+            found = self._before(tail)
+            window = (before[1] - len(tail), before[1])
+        if found is None:
+            raw.context = self.history[-1] if self.history else None
+            return
+        who, form = found
+        resolved = self.resolve(who)
+        if resolved is None:
+            raw.context = self.history[-1] if self.history else None
+            return
+        raw.speaker, raw.attribution, raw.via = resolved
+        raw.form = form
+        self.remember(raw.speaker, raw.attribution)
+        cited = self.cite(*window, raw.speaker) or self.cite(*window, raw.speaker, patterns=[_TOLD_AFTER])
+        raw.citation = cited[0] if cited else None
+
+    def _after(self, clause: str, ends_sentence: bool) -> tuple[_Who, str] | None:
+        if not clause:
+            return None
+        if _AFTER_INVERTED.match(clause):
+            return _Who("pronoun", clause.split()[0]), "verb-after"
+        match = _AFTER_VERB_FIRST.match(clause)
+        if match is not None:
+            who = _who(_who_after_verb(match["who"]))
+            if who is not None:
+                according = re.match(_ACCORDING, match["verb"], re.I) is not None
+                return who, "according-to" if according else "verb-after"
+        match = _AFTER_WHO_FIRST.match(clause)
+        if match is not None:
+            # After a quotation that ends its sentence, only a short clause is its attribution
+            # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
+            if ends_sentence and (len(match["rest"].split()) > 6 or len(match["who"].split()) > 4):
+                return None
+            who = _who(match["who"])
+            if who is not None:
+                return who, "verb-after"
+        return None
+
+    def _before(self, tail: str) -> tuple[_Who, str] | None:
+        tail = tail.rstrip(_SPACE + "\n:,–—-")
+        tail = _THAT.sub("", tail)
+        if not tail:
+            return None
+        match = _BEFORE_ACCORDING.search(tail)
+        if match is not None:
+            who = _who(match["who"])
+            if who is not None:
+                return who, "according-to"
+        match = _BEFORE_WHO_VERB.search(tail)
+        if match is not None and len(match["rest"].split()) <= 15:
+            who = _who(match["who"])
+            if who is not None:
+                return who, "verb-before"
+        return None
+
+
+def _chains(raws: list[_Raw]) -> None:
+    """Link block quotations that continue into the next paragraph (opened, not closed, then opened again)."""
+    chain = 0
+    previous: _Raw | None = None
+    for raw in raws:
+        if (
+            previous is not None
+            and previous.block
+            and previous.close is None
+            and raw.block
+            and raw.paragraph == previous.paragraph + 1
+        ):
+            raw.chain = previous.chain
+        else:
+            chain += 1
+            raw.chain = chain
+        previous = raw
+
+
+def extract_article(
+    text: str, *, title: str | None = None, block_quotes: Sequence[tuple[int, int]] = ()
+) -> Extraction:
+    """Find the quotations of one article, who each is given to, and the primary sources it cites.
+
+    `block_quotes` are paragraph spans known to be quotations (an HTML <blockquote>), marks or not.
+    """
+    paragraphs = _paragraphs(text)
+    extractor = _Extractor(text, block_quotes)
+    headline, headline_at = _headline(text, paragraphs, title)
+    quotes: list[FoundQuote] = []
+    if headline is not None and headline.speaker and headline.attribution:
+        extractor.remember(headline.speaker, headline.attribution)
+        if headline.citation is not None:
+            extractor.citations.append(headline.citation)
+    raws: list[_Raw] = []
+    for index, (start, end) in enumerate(paragraphs):
+        if index == headline_at:
+            continue
+        found = _scan(text, index, start, end, block=(start, end) in extractor.blocks)
+        position = start
+        for n, raw in enumerate(found):
+            extractor.narrate(position, raw.open)
+            next_open = found[n + 1].open if n + 1 < len(found) else end
+            after_start = raw.close + 1 if raw.close is not None else end
+            extractor.attribute(raw, (position, raw.open), (after_start, max(after_start, next_open)))
+            position = after_start
+        extractor.narrate(position, end)
+        raws.extend(found)
+    _chains(raws)
+    # a block quotation in a run takes the attribution any part of the run has, else the speaker in context
+    by_chain: dict[int, list[_Raw]] = {}
+    for raw in raws:
+        by_chain.setdefault(raw.chain, []).append(raw)
+    for members in by_chain.values():
+        given = next((m for m in members if m.speaker is not None), None)
+        for member in members:
+            if member.speaker is not None:
+                continue
+            if given is not None and len(members) > 1:
+                member.speaker, member.attribution, member.citation = (
+                    given.speaker,
+                    given.attribution,
+                    given.citation,
+                )
+                member.form, member.via = "chain", given.via
+            elif members[0].context is not None and _context_fits(text, members[0]):
+                member.speaker, member.attribution = members[0].context
+                member.form, member.via = "introduced", "name"
+    # elision marks anywhere in a run make each of its paragraphs part of a cut quotation
+    elided = {
+        chain: any(_ELISION.search(text[m.start : m.end]) for m in members)
+        for chain, members in by_chain.items()
+    }
+    attributed: list[FoundQuote] = []
+    unattributed: list[FoundQuote] = []
+    for raw in raws:
+        excerpt = elided[raw.chain]
+        citation = raw.citation or _cited_for(extractor.citations, raw.speaker, raw.start)
+        found_quote = FoundQuote(
+            text=text[raw.start : raw.end],
+            start=raw.start,
+            end=raw.end,
+            style=raw.style,
+            block=raw.block,
+            relation=AppearanceRelation.EXCERPT if excerpt else AppearanceRelation.VERBATIM,
+            speaker=raw.speaker,
+            attribution=raw.attribution,
+            form=raw.form,
+            via=raw.via,
+            citation=citation,
+        )
+        (attributed if raw.speaker else unattributed).append(found_quote)
+    if headline is None and headline_at is None:
+        headline = _bare_headline(text, paragraphs, extractor.names)
+    elif headline is not None and headline.speaker and " " not in headline.speaker:
+        # "Quill on Harbour Radio: ...": the surname of a speaker the article names in full
+        full = extractor.full_name(headline.speaker)[0]
+        headline = replace(headline, speaker=full, via="surname")
+        if headline.citation is not None:
+            citation = replace(headline.citation, speaker=full)
+            extractor.citations[extractor.citations.index(headline.citation)] = citation
+            headline = replace(headline, citation=citation)
+    if headline is not None:
+        quotes.append(headline)
+    quotes.extend(attributed)
+    speakers = list(dict.fromkeys(q.speaker for q in quotes if q.speaker))
+    title_text = title or (_title(text, paragraphs) if paragraphs else None)
+    return Extraction(text, title_text, quotes, unattributed, extractor.citations, speakers)
+
+
+def _context_fits(text: str, raw: _Raw) -> bool:
+    """An unattributed quotation goes to the speaker in context when it reads as their words: a block quote,
+    one introduced by a colon, or a whole sentence that is not a Title Cased name of something."""
+    if raw.block or raw.after_colon:
+        return True
+    words = _WORDS.findall(text[raw.start : raw.end])
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return len(words) >= CONTEXT_MIN_WORDS and words[0][0].isupper() and capitalised * 2 < len(words)
+
+
+def _cited_for(citations: list[Citation], speaker: str | None, position: int) -> Citation | None:
+    """The citation an article gives for a speaker's words: the last one before the quotation, else the
+    first after it."""
+    if speaker is None:
+        return None
+    mine = [c for c in citations if c.speaker == speaker]
+    earlier = [c for c in mine if c.start < position]
+    if earlier:
+        return earlier[-1]
+    return mine[0] if mine else None
+
+
+def _headline(
+    text: str, paragraphs: list[tuple[int, int]], title: str | None
+) -> tuple[FoundQuote | None, int | None]:
+    """A headline "Speaker in Outlet: words" among the first short paragraphs (or equal to the title)."""
+    for index, (start, end) in enumerate(paragraphs[:HEADLINE_PARAGRAPHS]):
+        line = text[start:end]
+        if title is not None and name_key(line) != name_key(title):
+            continue
+        if len(line) > HEADLINE_LENGTH:
+            break  # the body has started
+        match = _HEADLINE.match(line) if "\n" not in line else None
+        if match is None:
+            continue
+        who = _who(match["who"])
+        if who is None or who.kind != "name" or who.name is None:
+            continue
+        citation = Citation(
+            text=text[start + match.start("prep") : start + match.end("outlet")],
+            start=start + match.start("prep"),
+            end=start + match.end("outlet"),
+            outlet=match["outlet"].strip(),
+            speaker=who.name,
+        )
+        words_from, words_to = _headline_words(text, start + match.start("words"), end)
+        if not _WORDS.search(text[words_from:words_to]):
+            continue
+        quote = FoundQuote(
+            text=text[words_from:words_to],
+            start=words_from,
+            end=words_to,
+            style="headline",
+            block=False,
+            relation=AppearanceRelation.HEADLINE,
+            speaker=who.name,
+            attribution=match["who"].strip() + " " + text[citation.start : citation.end],
+            form="headline",
+            via="name",
+            citation=citation,
+        )
+        return quote, index
+    return None, None
+
+
+def _bare_headline(text: str, paragraphs: list[tuple[int, int]], names: list[str]) -> FoundQuote | None:
+    """A headline "Speaker: words", when the speaker is someone the article quotes."""
+    for start, end in paragraphs[:HEADLINE_PARAGRAPHS]:
+        line = text[start:end]
+        if len(line) > HEADLINE_LENGTH:
+            return None
+        match = _HEADLINE_BARE.match(line) if "\n" not in line else None
+        if match is None:
+            continue
+        who = _who(match["who"])
+        if who is None or who.kind != "name" or who.name is None:
+            continue
+        full = next(
+            (n for n in names if n == who.name or n.split()[-1].casefold() == who.name.casefold()), None
+        )
+        if full is None:
+            continue
+        words_from, words_to = _headline_words(text, start + match.start("words"), end)
+        if not _WORDS.search(text[words_from:words_to]):
+            continue
+        return FoundQuote(
+            text=text[words_from:words_to],
+            start=words_from,
+            end=words_to,
+            style="headline",
+            block=False,
+            relation=AppearanceRelation.HEADLINE,
+            speaker=full,
+            attribution=match["who"].strip(),
+            form="headline",
+            via="name" if full == who.name else "surname",
+        )
+    return None
+
+
+def _headline_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A headline's words, without the quote marks around them."""
+    if text[start] in _MARKS:
+        closers = _MARKS[text[start]][0]
+        if end - 1 > start and text[end - 1] in closers:
+            return _trim(text, start + 1, end - 1)
+        if end - 2 > start and text[end - 2] in closers and text[end - 1] in ".!?":
+            return _trim(text, start + 1, end - 2)
+    return _trim(text, start, end)
+
+
+def _title(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
+    """A title for an article given none: its headline, else its first line that reads like one."""
+    for start, end in paragraphs[:HEADLINE_PARAGRAPHS]:
+        line = text[start:end]
+        if len(line) <= HEADLINE_LENGTH and "\n" not in line and _HEADLINE.match(line):
+            return line
+    for start, end in paragraphs:
+        line = " ".join(text[start:end].split())
+        if len(_WORDS.findall(line)) >= 3:
+            return line if len(line) <= HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
+    return None
+
+
+# --- reading files -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """An article ready for extraction: its text, and what its page said about itself."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    site: str | None = None
+    block_quotes: tuple[tuple[int, int], ...] = ()
+    format: Format = "text"
+
+
+def _element_text(element: Any) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", "".join(element.itertext())).strip()
+
+
+def parse_html(html: str | bytes, *, name: str = "the HTML") -> ArticleText:
+    """The article of a web page, its menus, footers and comments removed (trafilatura), as paragraphs."""
+    import trafilatura
+
+    if isinstance(html, str) and not html.strip():
+        raise ValidationError(f"{name} is empty; give the page's HTML")
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_formatting=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    body = getattr(document, "body", None)
+    if document is None or body is None or not len(body):
+        raise ValidationError(
+            f"{name}: no article text found in the page; check that it is the article itself (not a "
+            "consent or login page), or save its text and import it with --format text"
+        )
+    paragraphs: list[tuple[str, bool]] = []
+    for element in body:
+        if element.tag == "quote":
+            inner = [child for child in element if child.tag in ("p", "head")] or [element]
+            paragraphs += [(_element_text(child), True) for child in inner]
+        elif element.tag == "list":
+            paragraphs += [(_element_text(item), False) for item in element]
+        elif element.tag != "table":
+            paragraphs.append((_element_text(element), False))
+    paragraphs = [(words, quoted) for words, quoted in paragraphs if words]
+    title = getattr(document, "title", None)
+    if title and (not paragraphs or name_key(paragraphs[0][0]) != name_key(title)):
+        paragraphs.insert(0, (title.strip(), False))
+    text = ""
+    blocks: list[tuple[int, int]] = []
+    for words, quoted in paragraphs:
+        if text:
+            text += "\n\n"
+        if quoted:
+            blocks.append((len(text), len(text) + len(words)))
+        text += words
+    if not text.strip():
+        raise ValidationError(f"{name}: the page holds no article text; check the file")
+    language = getattr(document, "language", None)
+    return ArticleText(
+        text=text,
+        title=title.strip() if title else None,
+        url=getattr(document, "url", None),
+        published=getattr(document, "date", None),
+        language=language,
+        site=getattr(document, "sitename", None),
+        block_quotes=tuple(blocks),
+        format="html",
+    )
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        declared = _CHARSET.search(data[:4096])
+        if declared is None:
+            raise ValidationError(
+                f"{name}: not UTF-8 (byte {error.start}) and no <meta charset> says what it is; save the "
+                "page as UTF-8, or add its charset"
+            ) from None
+        charset = declared.group(1).decode("ascii")
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            raise ValidationError(
+                f"{name}: cannot be decoded as its declared charset {charset!r}; save the page as UTF-8"
+            ) from None
+
+
+def read_article(path: Path, format: Format | None = None) -> ArticleText:
+    """Read an article file: plain UTF-8 text, or HTML (by --format, else by its name or first tag)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(f"{path}: no such file") from None
+    except OSError as error:
+        raise ValidationError(f"{path}: cannot be read ({error.strerror})") from None
+    if format is None:
+        sniff = data[:512].lstrip().lower()
+        html = path.suffix.lower() in (".html", ".htm", ".xhtml") or sniff.startswith(
+            (b"<!doctype", b"<html")
+        )
+        format = "html" if html else "text"
+    if format == "html":
+        return parse_html(_decode_html(data, str(path)), name=str(path))
+    if format != "text":
+        raise ValidationError(f"format {format!r} is not text or html", field="format")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ValidationError(f"{path} is empty; give a file holding the article's text")
+    return ArticleText(text=text)
+
+
+# --- the import ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CitationReport:
+    text: str  # as the article words it
+    outlet: str
+    held: bool  # the database holds the cited interview's transcript (as a record, text or not)
+    interviewer: str | None = None  # as the article names them
+    month: int | None = None  # when the article says it was held
+    year: int | None = None
+    source_id: int | None = None
+    source_title: str | None = None
+    interview_title: str | None = None
+    held_on: str | None = None
+    note: str | None = None  # why it is not linked
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteReport:
+    text: str
+    start: int
+    end: int
+    relation: AppearanceRelation
+    style: str
+    speaker: str  # the speaker recorded
+    name_in_text: str  # the name the article gives (after surnames and pronouns)
+    attribution: str | None
+    form: str | None
+    via: str | None
+    new_speaker: bool
+    verdict: Verdict | None
+    confidence: float | None
+    explanation: str | None
+    cited_as: str | None
+    taken_from: str | None  # what the appearance is linked to, described
+    quote_id: int | None = None
+    appearance_id: int | None = None
+
+
+@dataclass(slots=True)
+class ArticleReport:
+    title: str
+    kind: SourceKind
+    dry_run: bool
+    created: bool  # False when this article (same URL and text) is stored already
+    source_id: int | None
+    quotes: list[QuoteReport] = field(default_factory=list)
+    unattributed: list[str] = field(default_factory=list)
+    resolved: dict[str, str] = field(default_factory=dict)  # name in the text -> speaker recorded
+    new_speakers: list[str] = field(default_factory=list)
+    citations: list[CitationReport] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Link:
+    report: CitationReport
+    source: Source | None
+    interview: Interview | None
+    language: str | None
+
+
+def _outlet_names(named: str) -> list[str]:
+    """The spellings to look an outlet up by: as named, without "The"/"Le", without "Magazine"."""
+    names = [named.strip()]
+    bare = re.sub(r"^(?:the|le|la|les|l['’])\s*", "", names[0], flags=re.I)
+    for candidate in (bare, _OUTLET_TAIL.sub("", names[0]), _OUTLET_TAIL.sub("", bare)):
+        if candidate and candidate not in names:
+            names.append(candidate)
+    return names
+
+
+class _Importer:
+    def __init__(self, session: Session, published: PartialDate | None) -> None:
+        self.session = session
+        self.published = published
+        self.speakers: dict[str, Speaker] = {}
+        self.new: list[str] = []
+        self.resolved: dict[str, str] = {}
+        self.links: dict[Citation, _Link] = {}
+
+    def speaker(self, name: str) -> Speaker:
+        key = name_key(name)
+        if key in self.speakers:
+            return self.speakers[key]
+        speaker = self._find(name)
+        if speaker is None:
+            speaker = create_speaker(self.session, name=name)
+            self.new.append(speaker.name)
+        self.speakers[key] = speaker
+        self.resolved[name] = speaker.name
+        return speaker
+
+    def _find(self, name: str) -> Speaker | None:
+        found = find_speakers(self.session, name)
+        if found:
+            return found[0]
+        # a surname, or a full name spelt another way ("Sergueï Lavrov"): the one speaker whose name or
+        # alias ends with the same surname (and, for a full name, starts with the same letter)
+        parts = name_key(name).split()
+        if not parts:
+            return None
+        pattern = f"% {parts[-1]}"
+        query = (
+            select(Speaker)
+            .where(
+                or_(
+                    Speaker.name_key.like(pattern),
+                    Speaker.name_key == parts[-1],
+                    Speaker.aliases.any(
+                        or_(SpeakerAlias.name_key.like(pattern), SpeakerAlias.name_key == parts[-1])
+                    ),
+                )
+            )
+            .options(selectinload(Speaker.aliases))
+            .order_by(Speaker.id)
+            .limit(5)
+        )
+        candidates = list(self.session.scalars(query))
+        if len(parts) > 1:
+            candidates = [s for s in candidates if s.name_key[:1] == parts[0][:1]]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def outlet(self, named: str) -> Outlet | None:
+        for candidate in _outlet_names(named):
+            found = find_outlet(self.session, candidate)
+            if found is not None:
+                return found
+        return None
+
+    def link(self, citation: Citation, speaker: Speaker) -> _Link:
+        if citation in self.links:
+            return self.links[citation]
+        self.links[citation] = link = self._link(citation, speaker)
+        return link
+
+    def _link(self, citation: Citation, speaker: Speaker) -> _Link:
+        when = (citation.person, citation.month, citation.year)
+
+        def unheld(note: str) -> _Link:
+            return _Link(
+                CitationReport(citation.text, citation.outlet, False, *when, note=note), None, None, None
+            )
+
+        outlet = self.outlet(citation.outlet)
+        if outlet is None:
+            return unheld(f"no outlet called {citation.outlet!r} is recorded")
+        query = (
+            select(Interview)
+            .where(
+                Interview.outlet_id == outlet.id,
+                Interview.participants.any(Participant.speaker_id == speaker.id),
+            )
+            .options(selectinload(Interview.participants).selectinload(Participant.speaker))
+            .order_by(Interview.id)
+        )
+        interviews = [i for i in self.session.scalars(query) if self._when_fits(citation, i.held_on)]
+        if citation.person:
+            asked = {s.id for s in find_speakers(self.session, citation.person)}
+            by_person = [i for i in interviews if any(p.speaker_id in asked for p in i.participants)]
+            interviews = by_person or interviews
+        if not interviews:
+            return unheld(f"no interview of {speaker.name} with {outlet.name} at that date is recorded")
+        if len(interviews) > 1:
+            return unheld(
+                f"{len(interviews)} interviews of {speaker.name} with {outlet.name} fit; link it by hand"
+            )
+        interview = interviews[0]
+        sources = list(
+            self.session.scalars(
+                select(Source).where(Source.interview_id == interview.id).order_by(Source.id)
+            )
+        )
+        sources.sort(key=lambda s: (s.kind is not SourceKind.TRANSCRIPT, s.text is None, s.id))
+        held_on = str(interview.held_on) if interview.held_on else None
+        if not sources:
+            report = CitationReport(
+                citation.text,
+                citation.outlet,
+                False,
+                *when,
+                interview_title=interview.title,
+                held_on=held_on,
+                note="the interview is recorded, but no transcript of it",
+            )
+            return _Link(report, None, interview, interview.language)
+        source = sources[0]
+        report = CitationReport(
+            citation.text,
+            citation.outlet,
+            True,
+            *when,
+            source_id=source.id,
+            source_title=source.title,
+            interview_title=interview.title,
+            held_on=held_on,
+        )
+        return _Link(report, source, interview, source.language or interview.language)
+
+    def _when_fits(self, citation: Citation, held_on: PartialDate | None) -> bool:
+        """Does an interview's date fit what the article says ("in March") and when it was published?"""
+        if held_on is None:
+            return citation.month is None and citation.year is None
+        if self.published is not None and held_on.key > self.published.end_key:
+            return False  # an article cannot cite an interview held after it
+        year = citation.year
+        if year is None and citation.month is not None and self.published is not None:
+            # "in March", in an article of 2013-04: March 2013; in one of 2013-02: March 2012
+            late = self.published.month is not None and citation.month > self.published.month
+            year = self.published.year - 1 if late else self.published.year
+        if year is not None and held_on.year != year:
+            return False
+        return citation.month is None or held_on.month in (None, citation.month)
+
+
+def _check(session: Session, text: str, speaker: Speaker) -> CheckResult | None:
+    if len(text) > MAX_QUOTE:
+        return None
+    return check_quote(session, CheckRequest(text=text, speaker_id=speaker.id))
+
+
+def _describe(source: Source | None, appearance: Appearance | None) -> str | None:
+    if appearance is not None:
+        words = appearance.text if len(appearance.text) <= 60 else appearance.text[:57] + "..."
+        return f"this article's quotation “{words}”"
+    if source is not None:
+        return f"source {source.id}: {source.title}"
+    return None
+
+
+def import_article(
+    session: Session,
+    article: ArticleText | str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: PartialDate | str | None = None,
+    language: str | None = None,
+    kind: SourceKind | str = SourceKind.ARTICLE,
+    dry_run: bool = False,
+) -> ArticleReport:
+    """Record an article as a source with the quotes it prints; `dry_run` reports the same and writes nothing.
+
+    Re-importing the same article (same URL and text) changes nothing.
+    """
+    if isinstance(article, str):
+        article = ArticleText(text=article)
+    if not article.text.strip():
+        raise ValidationError("the article is empty; give a file holding the article's text", field="text")
+    # Every option is checked before anything is written.
+    kind = v.enum_value(SourceKind, kind, "kind")
+    if kind.is_primary:
+        raise ValidationError(
+            "an article is not a transcript; import transcripts with `quotecheck import transcript`",
+            field="kind",
+        )
+    address = v.url(url or article.url)
+    when = v.partial_date(published or _published(article.published), "published")
+    tag = v.language(language) or _language(article.language)
+    extraction = extract_article(
+        article.text, title=title or article.title, block_quotes=article.block_quotes
+    )
+    name = v.required_text(title or article.title or extraction.title, "title")
+    if not dry_run:
+        return _import(session, article, extraction, name, address, outlet, when, tag, kind, dry_run=False)
+    savepoint = session.begin_nested()
+    try:
+        report = _import(session, article, extraction, name, address, outlet, when, tag, kind, dry_run=True)
+    finally:
+        savepoint.rollback()
+    if report.created:  # the ids it was given are gone with the savepoint
+        report.source_id = None
+        report.quotes = [replace(q, quote_id=None, appearance_id=None) for q in report.quotes]
+    return report
+
+
+def _published(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(PartialDate.parse(value[:10]))
+    except ValidationError:
+        return None
+
+
+def _language(value: str | None) -> str | None:
+    try:
+        return v.language(value)
+    except ValidationError:
+        return None
+
+
+def _import(
+    session: Session,
+    article: ArticleText,
+    extraction: Extraction,
+    title: str,
+    url: str | None,
+    outlet_name: str | None,
+    published: PartialDate | None,
+    language: str | None,
+    kind: SourceKind,
+    *,
+    dry_run: bool,
+) -> ArticleReport:
+    report = ArticleReport(title=title, kind=kind, dry_run=dry_run, created=True, source_id=None)
+    existing = find_source(session, url=url, text=article.text)
+    if existing is not None:
+        report.created, report.source_id = False, existing.id
+        return report
+    home: Outlet | None = None
+    if outlet_name:
+        home = find_outlet(session, outlet_name) or create_outlet(session, name=outlet_name)
+    elif url or article.site:
+        home = find_outlet(session, url or "") if url else None
+        home = home or (find_outlet(session, article.site) if article.site else None)
+    importer = _Importer(session, published)
+    # (every extracted quote has a speaker: the ones nobody is named for are in `extraction.unattributed`)
+    speakers = [importer.speaker(q.speaker or "") for q in extraction.quotes]
+    links = [
+        importer.link(q.citation, speaker) if q.citation is not None else None
+        for q, speaker in zip(extraction.quotes, speakers, strict=True)
+    ]
+    # Body quotes are checked against what the database held before this article: it never confirms itself.
+    checks: list[CheckResult | None] = [
+        None if q.relation is AppearanceRelation.HEADLINE else _check(session, q.text, speaker)
+        for q, speaker in zip(extraction.quotes, speakers, strict=True)
+    ]
+    source = create_source(
+        session,
+        kind=kind,
+        title=title,
+        url=url,
+        outlet=home,
+        published_on=published,
+        language=language,
+        text=article.text,
+    )
+    report.source_id = source.id
+    order = sorted(
+        range(len(extraction.quotes)),
+        key=lambda n: extraction.quotes[n].relation is AppearanceRelation.HEADLINE,
+    )
+    for n in order:
+        found, speaker, link = extraction.quotes[n], speakers[n], links[n]
+        relation = found.relation
+        if (
+            relation is not AppearanceRelation.HEADLINE
+            and link is not None
+            and link.language
+            and language
+            and link.language.split("-")[0] != language.split("-")[0]
+        ):
+            relation = AppearanceRelation.TRANSLATION
+        quote = find_quote(session, speaker=speaker, text=found.text)
+        if quote is None:
+            interview = link.interview if link is not None else None
+            quote = create_quote(
+                session,
+                speaker=speaker,
+                text=found.text,
+                language=language,
+                said_on=interview.held_on if interview is not None else None,
+                interview=interview,
+            )
+        taken_from_source = link.source if link is not None else None
+        taken_from_appearance: Appearance | None = None
+        result = checks[n]
+        if relation is AppearanceRelation.HEADLINE:
+            # A headline sums up what the article quotes: checked now, against the passages just written.
+            result = _check(session, found.text, speaker)
+            own = _own_appearance(result, source.id)
+            if own is not None:
+                taken_from_appearance = session.get(Appearance, own)
+                taken_from_source = None
+        appearance = create_appearance(
+            session,
+            quote=quote,
+            source=source,
+            text=found.text,
+            relation=relation,
+            attribution=found.attribution,
+            char_start=found.start,
+            char_end=found.end,
+            taken_from_appearance=taken_from_appearance,
+            taken_from_source=taken_from_source,
+            cited_as=found.citation.text if found.citation is not None else None,
+        )
+        if result is not None:
+            appearance.check_verdict = result.outcome.verdict
+            appearance.check_confidence = result.outcome.confidence
+            appearance.check_explanation = result.outcome.explanation
+            appearance.checked_at = utcnow()
+        report_row = QuoteReport(
+            text=found.text,
+            start=found.start,
+            end=found.end,
+            relation=relation,
+            style=found.style,
+            speaker=speaker.name,
+            name_in_text=found.speaker or speaker.name,
+            attribution=found.attribution,
+            form=found.form,
+            via=found.via,
+            new_speaker=speaker.name in importer.new,
+            verdict=result.outcome.verdict if result is not None else None,
+            confidence=result.outcome.confidence if result is not None else None,
+            explanation=(
+                result.outcome.explanation
+                if result is not None
+                else f"not checked: longer than {MAX_QUOTE} characters; check it in parts"
+            ),
+            cited_as=found.citation.text if found.citation is not None else None,
+            taken_from=_describe(taken_from_source, taken_from_appearance),
+            quote_id=quote.id,
+            appearance_id=appearance.id,
+        )
+        report.quotes.append(report_row)
+    session.flush()
+    report.quotes.sort(key=lambda q: (q.relation is not AppearanceRelation.HEADLINE, q.start))
+    report.unattributed = [q.text for q in extraction.unattributed]
+    report.resolved = dict(importer.resolved)
+    report.new_speakers = list(importer.new)
+    seen: set[str] = set()
+    for link in links:
+        if link is not None and link.report.text not in seen:
+            seen.add(link.report.text)
+            report.citations.append(link.report)
+    return report
+
+
+def _own_appearance(result: CheckResult | None, source_id: int) -> int | None:
+    """The appearance of this article that a check's best match lies in, if it does."""
+    if result is None or result.outcome.verdict is Verdict.NOT_FOUND or not result.outcome.matches:
+        return None
+    best = result.outcome.matches[0]
+    if best.document.source_id != source_id:
+        return None
+    return next((span.appearance_id for span in best.spans if span.appearance_id is not None), None)
