@@ -117,3 +117,41 @@ def test_import_article_of_nothing_is_a_user_error(scratch_api: GraphQLClient) -
     found = scratch_api.query(ARTICLE_MUTATION, {"d": "   ", "dry": False})["importArticle"]
     assert found["source"] is None
     assert found["userErrors"][0]["message"].startswith("the article is empty")
+
+
+CLAIM_REVIEW = """
+[
+  {"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example.org/osei-june",
+   "claimReviewed": "The harbour will reopen in June", "datePublished": "2024-05-20",
+   "author": {"@type": "Organization", "name": "Harbour Checks"},
+   "reviewRating": {"@type": "Rating", "ratingValue": 4, "bestRating": 5, "worstRating": 1,
+                    "alternateName": "Mostly accurate"},
+   "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Ama Osei"}}},
+  {"@type": "ClaimReview", "url": "https://checks.example.org/broken"}
+]
+"""
+
+CLAIM_MUTATION = """
+mutation($d: String!) {
+  importClaimReview(document: $d) {
+    read added updated
+    factChecks { publisher originalLabel rating { value best worst alternateName } quote { speaker { name } } }
+    rejected { position message }
+    userErrors { message }
+  }
+}
+"""
+
+
+def test_import_claim_review_lands_the_valid_and_reports_the_rest(scratch_api: GraphQLClient) -> None:
+    found = scratch_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
+    assert (found["read"], found["added"], found["updated"]) == (2, 1, 0)
+    (landed,) = found["factChecks"]
+    assert landed["publisher"] == "Harbour Checks"
+    assert landed["originalLabel"] == "Mostly accurate"
+    assert landed["rating"] == {"value": 4, "best": 5, "worst": 1, "alternateName": "Mostly accurate"}
+    assert landed["quote"]["speaker"]["name"] == "Ama Osei"
+    (rejected,) = found["rejected"]
+    assert rejected["position"] == "[1]"
+    again = scratch_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
+    assert (again["added"], again["updated"]) == (0, 1)

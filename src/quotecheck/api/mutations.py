@@ -14,9 +14,19 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.orm import Session
 
-from quotecheck.api.types import Appearance, AppearanceRelation, Ctx, Source, Speaker, Verdict, _need
+from quotecheck.api.types import (
+    Appearance,
+    AppearanceRelation,
+    Ctx,
+    FactCheck,
+    Source,
+    Speaker,
+    Verdict,
+    _need,
+)
 from quotecheck.errors import QuotecheckError
 from quotecheck.services.articles import ArticleReport, ArticleText, import_article, parse_html
+from quotecheck.services.claimreview import ImportReport, import_claim_reviews
 from quotecheck.services.transcripts import import_transcript, parse_transcript
 
 __all__ = [
@@ -113,6 +123,23 @@ class ImportArticlePayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="A ClaimReview record that could not be imported, or landed with a loss.")
+class RecordProblem:
+    position: str
+    message: str
+
+
+@strawberry.type
+class ImportClaimReviewPayload:
+    read: int
+    added: int
+    updated: int
+    fact_checks: list[FactCheck]
+    rejected: list[RecordProblem]
+    warnings: list[RecordProblem]
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Import a transcript; importing the same one again changes nothing.")
@@ -144,6 +171,34 @@ class Mutation:
         speakers = [Speaker(row=_need(await loaders.speaker.load(i))) for i in new_ids]
         return ImportTranscriptPayload(
             source=source, created=created, turns=turns, new_speakers=speakers, user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Import ClaimReview JSON-LD (an object, an array, an @graph, JSON Lines or a claims:search "
+        "response); valid records land, invalid ones are reported; a review's URL is updated, never duplicated."
+    )
+    async def import_claim_review(self, info: Ctx, document: str) -> ImportClaimReviewPayload:
+        def work(session: Session) -> tuple[ImportReport, list[int]]:
+            report = import_claim_reviews(session, document)
+            session.flush()
+            return report, [fact_check.id for fact_check in report.fact_checks]
+
+        done, errors = await _attempt(info, work)
+        if done is None:
+            return ImportClaimReviewPayload(
+                read=0, added=0, updated=0, fact_checks=[], rejected=[], warnings=[], user_errors=errors
+            )
+        report, ids = done
+        loaders = info.context.loaders
+        landed = [await loaders.fact_check.load(i) for i in ids]
+        return ImportClaimReviewPayload(
+            read=report.read,
+            added=report.added,
+            updated=report.updated,
+            fact_checks=[FactCheck(row=row) for row in landed if row is not None],
+            rejected=[RecordProblem(position=p.position, message=p.reason) for p in report.rejected],
+            warnings=[RecordProblem(position=p.position, message=p.reason) for p in report.warnings],
+            user_errors=[],
         )
 
     @strawberry.mutation(description="Import a news article and the quotations it prints, each checked.")
