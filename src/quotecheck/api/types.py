@@ -135,6 +135,28 @@ class Node:
         return cls(row=row)
 
 
+def _nested_args(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:
+    """Nested lists default to pages of NESTED_PAGE."""
+    return PageArgs(
+        first=first if first is not None or last is not None else NESTED_PAGE,
+        after=after,
+        last=last,
+        before=before,
+    )
+
+
+async def _nested(
+    info: Ctx, model: Any, parent: Any, parent_id: int, args: PageArgs, wrap: Any
+) -> Connection[Any]:
+    """A page of a parent's children in id order; every parent of the operation shares one statement."""
+    order = Order("ID", model.id, model.id)
+    loaders = info.context.loaders
+    name = f"{model.__tablename__}.{parent.key}"
+    page = await loaders.connection(model, parent, (), order, args, name).load(parent_id)
+    counter = loaders.count(model, parent, (), name)
+    return connection_from(page, _from(wrap), lambda: counter.load(parent_id))
+
+
 def _need(row: T | None) -> T:
     """A row a foreign key guarantees; a missing one means the database broke its own constraints."""
     if row is None:
@@ -235,19 +257,8 @@ class Speaker(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Quote]:
-        args = PageArgs(
-            first=first if first is not None or last is not None else NESTED_PAGE,
-            after=after,
-            last=last,
-            before=before,
-        )
-        order = Order("ID", models.Quote.id, models.Quote.id)
-        loaders = info.context.loaders
-        page = await loaders.connection(
-            models.Quote, models.Quote.speaker_id, (), order, args, "speaker.quotes"
-        ).load(self.row.id)
-        counter = loaders.count(models.Quote, models.Quote.speaker_id, (), "speaker.quotes")
-        return connection_from(page, _from(Quote), lambda: counter.load(self.row.id))
+        args = _nested_args(first, after, last, before)
+        return await _nested(info, models.Quote, models.Quote.speaker_id, self.row.id, args, Quote)
 
     @strawberry.field(description="Interviews (and debates, speeches ...) the speaker took part in.")
     async def interviews(self, info: Ctx) -> list[Interview]:
@@ -513,19 +524,10 @@ class Quote(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Appearance]:
-        args = PageArgs(
-            first=first if first is not None or last is not None else NESTED_PAGE,
-            after=after,
-            last=last,
-            before=before,
+        args = _nested_args(first, after, last, before)
+        return await _nested(
+            info, models.Appearance, models.Appearance.quote_id, self.row.id, args, Appearance
         )
-        order = Order("ID", models.Appearance.id, models.Appearance.id)
-        loaders = info.context.loaders
-        page = await loaders.connection(
-            models.Appearance, models.Appearance.quote_id, (), order, args, "quote.appearances"
-        ).load(self.row.id)
-        counter = loaders.count(models.Appearance, models.Appearance.quote_id, (), "quote.appearances")
-        return connection_from(page, _from(Appearance), lambda: counter.load(self.row.id))
 
     @strawberry.field(description="The appearance in the earliest-published source.")
     async def first_appearance(self, info: Ctx) -> Appearance | None:
