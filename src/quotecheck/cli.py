@@ -1,6 +1,7 @@
 """The `quotecheck` command line: administration (`db ...`) and the demo; later issues add more commands.
 
-Every command opens one session (one transaction) and commits only when it succeeds. Errors the user can fix
+Every command opens one session (one transaction) and commits only when it succeeds, but `import quotes`,
+which commits a batch at a time so that a long feed survives an interruption. Errors the user can fix
 print as one line on stderr with exit code 2; nothing half-done is committed.
 """
 
@@ -491,6 +492,84 @@ def export_claimreview_command(
         return
     out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {len(documents)} ClaimReviews to {out}")
+
+
+@import_app.command("quotes")
+def import_quotes_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines, one quote a line: quotation, speaker, qids, date, urls or source, outlet, "
+            "language; .gz, .bz2 and .xz are read as such, and a pipe as /dev/stdin."
+        ),
+    ],
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            help="Lines committed together (default 10,000); Ctrl-C or a crash loses at most one batch.",
+        ),
+    ] = None,
+) -> None:
+    """Import a quote feed in batches: importing it again adds nothing and completes an interrupted import."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    from quotecheck.services.feeds import DEFAULT_BATCH_SIZE, FeedFile, FeedSummary, import_feed
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[lines]:,} lines, {task.fields[rate]:,.0f} lines/s"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,  # quiet in pipes, logs and cron mail
+    )
+    committed = FeedSummary()  # replaced by the import's own summary once a batch is committed
+    with FeedFile(file) as feed, _database() as (engine, urls):
+        task = progress.add_task(file.name, total=feed.size or None, lines=0, rate=0.0)
+        started = time.monotonic()
+
+        def on_commit(summary: FeedSummary) -> None:
+            nonlocal committed
+            committed = summary
+            rate = summary.read / max(time.monotonic() - started, 1e-6)
+            progress.update(task, completed=feed.position(), lines=summary.read, rate=rate)
+
+        try:
+            with progress:
+                summary = import_feed(
+                    engine, feed, batch_size=batch_size or DEFAULT_BATCH_SIZE, on_commit=on_commit
+                )
+        except KeyboardInterrupt:
+            typer.echo(
+                f"interrupted: {committed.read:,} lines committed ({committed.quotes:,} quotes, "
+                f"{committed.appearances:,} appearances added), the batch in flight dropped; "
+                "run the same command again to complete the rest (what is recorded is recognised)",
+                err=True,
+            )
+            raise typer.Exit(130) from None
+    typer.echo(f"{file}: read {summary.read:,} lines into {urls.display()}")
+    typer.echo(
+        f"  added: {summary.quotes:,} quotes, {summary.appearances:,} appearances, {summary.speakers:,} "
+        f"speakers, {summary.sources:,} sources, {summary.outlets:,} outlets"
+    )
+    typer.echo(f"  already there: {summary.already:,} lines")
+    typer.echo(f"  rejected: {len(summary.rejected):,} lines")
+    shown = 20
+    for line, reason in summary.rejected[:shown]:
+        typer.echo(f"    line {line}: {reason}")
+    if len(summary.rejected) > shown:
+        typer.echo(f"    ... and {len(summary.rejected) - shown:,} more")
+    if summary.read and len(summary.rejected) == summary.read:
+        raise ValidationError(
+            f"nothing was imported from {file}: every line was rejected; fix them and re-run"
+        )
 
 
 def main() -> None:
