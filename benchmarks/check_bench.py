@@ -254,10 +254,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = args.database_url or f"sqlite:///{Path(directory) / 'check-bench.db'}"
         started = time.perf_counter()
-        writer, sample, speakers = generate(url, args.turns, args.seed)
-        print(
-            f"corpus: {args.turns} turns in {database_urls(url).display()}, written in {time.perf_counter() - started:.0f} s"
-        )
+        if args.reuse:
+            if not args.database_url:
+                parser.error("--reuse needs the --database-url of a corpus written before")
+            writer, sample, speakers = sample_existing(url, args.turns, args.seed)
+            print(f"corpus: {args.turns} turns already in {database_urls(url).display()}")
+        else:
+            writer, sample, speakers = generate(url, args.turns, args.seed)
+            print(
+                f"corpus: {args.turns} turns in {database_urls(url).display()}, "
+                f"written in {time.perf_counter() - started:.0f} s"
+            )
         rng = random.Random(args.seed + 1)
         todo = claims(writer, sample, speakers, rng)[: args.checks]
         engine = make_engine(database_urls(url))
