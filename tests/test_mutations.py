@@ -155,3 +155,20 @@ def test_import_claim_review_lands_the_valid_and_reports_the_rest(scratch_api: G
     assert rejected["position"] == "[1]"
     again = scratch_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
     assert (again["added"], again["updated"]) == (0, 1)
+
+
+def test_an_imported_article_keeps_each_check_with_its_appearance(
+    scratch_api: GraphQLClient, scratch_engine: Engine
+) -> None:
+    scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
+    scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})
+    found = scratch_api.query(
+        "{ sources(filter: {kind: ARTICLE}) { edges { node { appearances { checkVerdict checkConfidence "
+        "checkExplanation checkedAt } } } } }"
+    )
+    (node,) = [edge["node"] for edge in found["sources"]["edges"]]
+    (appearance,) = node["appearances"]
+    assert appearance["checkVerdict"] == "VERBATIM"
+    assert 0 < appearance["checkConfidence"] <= 1
+    assert appearance["checkExplanation"].startswith("Word for word as said in")
+    assert appearance["checkedAt"] is not None

@@ -583,6 +583,22 @@ class Appearance(Node):
     def cited_as(self) -> str | None:
         return self.row.cited_as
 
+    @strawberry.field(description="The automatic quote check run when the appearance was imported, if any.")
+    def check_verdict(self) -> Verdict | None:  # type: ignore[valid-type]
+        return self.row.check_verdict
+
+    @strawberry.field
+    def check_confidence(self) -> float | None:
+        return self.row.check_confidence
+
+    @strawberry.field
+    def check_explanation(self) -> str | None:
+        return self.row.check_explanation
+
+    @strawberry.field
+    def checked_at(self) -> dt.datetime | None:
+        return self.row.checked_at
+
     @strawberry.field
     def note(self) -> str | None:
         return self.row.note
