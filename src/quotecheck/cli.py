@@ -8,7 +8,7 @@ print as one line on stderr with exit code 2; nothing half-done is committed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -79,6 +79,24 @@ def _root(
     """Configuration comes from QUOTECHECK_* environment variables; see the README."""
 
 
+def _migrate(
+    step: Callable[..., None], revision: str, *, sql: bool
+) -> tuple[str, str | None, migrate.MigrationState, bool]:
+    """Run an upgrade or a downgrade (or print its SQL); returns what to report: (database, before, after,
+    whether the search index needs a rebuild)."""
+    if sql:
+        Settings.from_env().urls  # noqa: B018 - refuse a bad URL before printing anything
+        step(migrate.alembic_config(output=sys.stdout), revision, sql=True)
+        raise typer.Exit()
+    with _database(require_head=False) as (engine, urls):
+        config = migrate.alembic_config(urls.sync.render_as_string(hide_password=False))
+        before = migrate.migration_state(engine, config).current
+        step(config, revision)
+        after = migrate.migration_state(engine, config)
+        unindexed = after.at_head and _index_missing(engine)
+    return urls.display(), before, after, unindexed
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
@@ -87,18 +105,9 @@ def db_upgrade(
     ] = False,
 ) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
-    if sql:
-        Settings.from_env().urls  # noqa: B018 - refuse a bad URL before printing anything
-        migrate.upgrade(migrate.alembic_config(output=sys.stdout), revision, sql=True)
-        return
-    with _database(require_head=False) as (engine, urls):
-        config = migrate.alembic_config(urls.sync.render_as_string(hide_password=False))
-        before = migrate.migration_state(engine, config).current
-        migrate.upgrade(config, revision)
-        after = migrate.migration_state(engine, config)
-        unindexed = after.at_head and _index_missing(engine)
+    shown, before, after, unindexed = _migrate(migrate.upgrade, revision, sql=sql)
     typer.echo(
-        f"database {urls.display()}: {before or 'empty'} -> {after.current or 'empty'}"
+        f"database {shown}: {before or 'empty'} -> {after.current or 'empty'}"
         + (" (head)" if after.at_head else "")
     )
     if unindexed:
@@ -126,16 +135,8 @@ def db_downgrade(
     ] = False,
 ) -> None:
     """Downgrade the schema to REVISION. Data in the tables it drops is lost: back up first."""
-    if sql:
-        Settings.from_env().urls  # noqa: B018
-        migrate.downgrade(migrate.alembic_config(output=sys.stdout), revision, sql=True)
-        return
-    with _database(require_head=False) as (engine, urls):
-        config = migrate.alembic_config(urls.sync.render_as_string(hide_password=False))
-        before = migrate.migration_state(engine, config).current
-        migrate.downgrade(config, revision)
-        after = migrate.migration_state(engine, config)
-    typer.echo(f"database {urls.display()}: {before or 'empty'} -> {after.current or 'empty'}")
+    shown, before, after, _ = _migrate(migrate.downgrade, revision, sql=sql)
+    typer.echo(f"database {shown}: {before or 'empty'} -> {after.current or 'empty'}")
 
 
 @db_app.command("current")
