@@ -611,7 +611,7 @@ def check(
     word_matches = [m for m in aligned if m.score >= MIN_SCORE_ALTERED]
     if word_matches:
         word_matches.sort(key=lambda m: _rank(m, speaker_id), reverse=True)
-        return _verdict_from_words(word_matches, speaker_id, speaker_name, elisions=claim.markers > 0)
+        return _verdict_from_words(word_matches, speaker_id, speaker_name)
     near = [m for m in (_paraphrase(claim_words, doc) for doc in documents) if m is not None]
     if near:
         near.sort(
@@ -642,9 +642,7 @@ def _clip(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _verdict_from_words(
-    matches: list[Match], speaker_id: int | None, speaker_name: str, *, elisions: bool
-) -> Outcome:
+def _verdict_from_words(matches: list[Match], speaker_id: int | None, speaker_name: str) -> Outcome:
     # Primary sources decide when they hold the words; secondary ones only when no primary source does.
     pool = [m for m in matches if m.primary] or matches
     said = [m for m in pool if _said_by(m, speaker_id)]
