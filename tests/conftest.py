@@ -21,7 +21,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from quotecheck import migrate
-from quotecheck.db import make_engine
+from quotecheck.auth import Actor
+from quotecheck.db import bind, make_engine
+from quotecheck.enums import ActorKind, TokenRole
 from quotecheck.settings import database_urls
 
 TEST_DATABASE_URL = os.environ.get("QUOTECHECK_TEST_DATABASE_URL", "").strip()
@@ -74,8 +76,12 @@ def session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as connection:
         outer = connection.begin()
         with Session(bind=connection, join_transaction_mode="create_savepoint") as db:
+            bind(db, TEST_ACTOR, guard=False)  # services record audit events as this actor; tests seed rows freely
             yield db
         outer.rollback()
+
+
+TEST_ACTOR = Actor(name="cli:tests", kind=ActorKind.CLI, role=TokenRole.ADMIN)
 
 
 def _scratch_sqlite(directory: Path) -> str:
@@ -149,12 +155,19 @@ class GraphQLClient:
     async engine's pooled connections belong to that loop.
     """
 
-    def __init__(self, portal: Any, http: Any, engine: Any) -> None:
+    def __init__(self, portal: Any, http: Any, engine: Any, token: str | None = None) -> None:
         self.portal = portal
         self.http = http
         self.engine = engine  # the app's AsyncEngine
+        self.token = token  # sent as `Authorization: Bearer <token>` when set
+
+    def with_token(self, token: str | None) -> GraphQLClient:
+        """The same client (same app, same loop) acting with another token (None: anonymous)."""
+        return GraphQLClient(self.portal, self.http, self.engine, token)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self.token is not None:
+            kwargs["headers"] = {"Authorization": f"Bearer {self.token}", **kwargs.get("headers", {})}
         return self.portal.call(lambda: self.http.request(method, path, **kwargs))
 
     def post(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -204,5 +217,35 @@ def api(demo_url: str) -> Iterator[GraphQLClient]:
 
 @pytest.fixture
 def scratch_api(scratch_engine: Engine, scratch_url: str) -> Iterator[GraphQLClient]:
-    """A client of the API over an empty scratch database at the head; write rows with `scratch_engine`."""
+    """A client of the API over an empty scratch database at the head; write rows with `scratch_engine`.
+
+    Anonymous; `scratch_api.with_token(tokens["EDITOR"])` acts with a token (see `tokens`)."""
     yield from client_for(scratch_url)
+
+
+@pytest.fixture
+def tokens(scratch_engine: Engine) -> dict[str, str]:
+    """One token of each role in the scratch database, by role name ("READER", "EDITOR", "ADMIN"), plus a
+    revoked editor token under "REVOKED"."""
+    from quotecheck.db import session_scope
+    from quotecheck.services.tokens import create_token, revoke_token
+
+    made: dict[str, str] = {}
+    with session_scope(scratch_engine, write=True) as db:
+        for role in TokenRole:
+            made[role.name] = create_token(db, name=f"{role.name.lower()}-token", role=role).secret
+        made["REVOKED"] = create_token(db, name="revoked-token", role=TokenRole.EDITOR).secret
+        revoke_token(db, "revoked-token")
+    return made
+
+
+@pytest.fixture
+def editor_api(scratch_api: GraphQLClient, tokens: dict[str, str]) -> GraphQLClient:
+    """`scratch_api` acting with an editor token."""
+    return scratch_api.with_token(tokens["EDITOR"])
+
+
+@pytest.fixture
+def admin_api(scratch_api: GraphQLClient, tokens: dict[str, str]) -> GraphQLClient:
+    """`scratch_api` acting with an admin token."""
+    return scratch_api.with_token(tokens["ADMIN"])

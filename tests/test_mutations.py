@@ -23,8 +23,8 @@ TRANSCRIPT = (
 )
 
 
-def test_import_transcript_records_it_once(scratch_api: GraphQLClient, scratch_engine: Engine) -> None:
-    first = scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
+def test_import_transcript_records_it_once(editor_api: GraphQLClient, scratch_engine: Engine) -> None:
+    first = editor_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
     assert first["created"] is True
     assert first["userErrors"] == []
     assert first["turns"] == 2
@@ -40,7 +40,7 @@ def test_import_transcript_records_it_once(scratch_api: GraphQLClient, scratch_e
     assert sorted(s["name"] for s in first["newSpeakers"]) == ["Ama Osei", "Host"]
     with session_scope(scratch_engine) as session:
         counts = table_counts(session.connection())
-    again = scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
+    again = editor_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})["importTranscript"]
     assert again["created"] is False
     assert again["newSpeakers"] == []
     with session_scope(scratch_engine) as session:
@@ -48,11 +48,11 @@ def test_import_transcript_records_it_once(scratch_api: GraphQLClient, scratch_e
 
 
 def test_bad_input_comes_back_as_user_errors_and_writes_nothing(
-    scratch_api: GraphQLClient, scratch_engine: Engine
+    editor_api: GraphQLClient, scratch_engine: Engine
 ) -> None:
     with session_scope(scratch_engine) as session:
         before = table_counts(session.connection())
-    found = scratch_api.query(IMPORT, {"d": "just a sentence", "of": []})["importTranscript"]
+    found = editor_api.query(IMPORT, {"d": "just a sentence", "of": []})["importTranscript"]
     assert found["source"] is None
     assert found["created"] is False
     (error,) = found["userErrors"]
@@ -89,11 +89,11 @@ ARTICLE = (
 )
 
 
-def test_import_article_dry_run_then_for_real(scratch_api: GraphQLClient, scratch_engine: Engine) -> None:
-    scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
+def test_import_article_dry_run_then_for_real(editor_api: GraphQLClient, scratch_engine: Engine) -> None:
+    editor_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
     with session_scope(scratch_engine) as session:
         before = table_counts(session.connection())
-    dry = scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": True})["importArticle"]
+    dry = editor_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": True})["importArticle"]
     assert dry["dryRun"] is True
     assert dry["source"] is None
     (found,) = dry["quotations"]
@@ -103,7 +103,7 @@ def test_import_article_dry_run_then_for_real(scratch_api: GraphQLClient, scratc
     assert found["appearance"] is None
     with session_scope(scratch_engine) as session:
         assert table_counts(session.connection()) == before
-    real = scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})["importArticle"]
+    real = editor_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})["importArticle"]
     assert real["created"] is True
     assert real["userErrors"] == []
     assert real["source"]["kind"] == "ARTICLE"
@@ -113,8 +113,8 @@ def test_import_article_dry_run_then_for_real(scratch_api: GraphQLClient, scratc
     assert real["quotations"][0]["appearance"] is not None
 
 
-def test_import_article_of_nothing_is_a_user_error(scratch_api: GraphQLClient) -> None:
-    found = scratch_api.query(ARTICLE_MUTATION, {"d": "   ", "dry": False})["importArticle"]
+def test_import_article_of_nothing_is_a_user_error(editor_api: GraphQLClient) -> None:
+    found = editor_api.query(ARTICLE_MUTATION, {"d": "   ", "dry": False})["importArticle"]
     assert found["source"] is None
     assert found["userErrors"][0]["message"].startswith("the article is empty")
 
@@ -143,8 +143,8 @@ mutation($d: String!) {
 """
 
 
-def test_import_claim_review_lands_the_valid_and_reports_the_rest(scratch_api: GraphQLClient) -> None:
-    found = scratch_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
+def test_import_claim_review_lands_the_valid_and_reports_the_rest(editor_api: GraphQLClient) -> None:
+    found = editor_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
     assert (found["read"], found["added"], found["updated"]) == (2, 1, 0)
     (landed,) = found["factChecks"]
     assert landed["publisher"] == "Harbour Checks"
@@ -153,16 +153,16 @@ def test_import_claim_review_lands_the_valid_and_reports_the_rest(scratch_api: G
     assert landed["quote"]["speaker"]["name"] == "Ama Osei"
     (rejected,) = found["rejected"]
     assert rejected["position"] == "[1]"
-    again = scratch_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
+    again = editor_api.query(CLAIM_MUTATION, {"d": CLAIM_REVIEW})["importClaimReview"]
     assert (again["added"], again["updated"]) == (0, 1)
 
 
 def test_an_imported_article_keeps_each_check_with_its_appearance(
-    scratch_api: GraphQLClient, scratch_engine: Engine
+    editor_api: GraphQLClient, scratch_engine: Engine
 ) -> None:
-    scratch_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
-    scratch_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})
-    found = scratch_api.query(
+    editor_api.query(IMPORT, {"d": TRANSCRIPT, "of": ["Ama Osei"]})
+    editor_api.query(ARTICLE_MUTATION, {"d": ARTICLE, "dry": False})
+    found = editor_api.query(
         "{ sources(filter: {kind: ARTICLE}) { edges { node { appearances { checkVerdict checkConfidence "
         "checkExplanation checkedAt } } } } }"
     )

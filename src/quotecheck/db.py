@@ -10,7 +10,7 @@ lock up front and wait for it under the busy timeout, instead of failing half-wa
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,17 +19,25 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
+from quotecheck.auth import Actor, cli_actor
 from quotecheck.errors import DatabaseUnavailable
+from quotecheck.models.audit import AuditEvent
 from quotecheck.settings import DatabaseURLs, Settings
 
 __all__ = [
+    "actor_of",
     "async_session_factory",
     "async_writing",
+    "bind",
     "check_connection",
+    "has_written",
     "make_async_engine",
     "make_engine",
+    "mark_audited",
+    "request_id_of",
+    "restore_written",
     "session_scope",
     "writing",
 ]
@@ -128,11 +136,95 @@ def async_writing(engine: AsyncEngine) -> AsyncEngine:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
-    """One session, one transaction: committed when the block ends cleanly, rolled back otherwise."""
+def session_scope(engine: Engine, *, write: bool = False, actor: Actor | None = None) -> Iterator[Session]:
+    """One session, one transaction: committed when the block ends cleanly, rolled back otherwise.
+
+    A writing session acts for `actor` (default: the user running this command) and every change in it must
+    record an audit event (quotecheck.services.audit)."""
     factory = sessionmaker(bind=writing(engine) if write else engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+    with factory() as session:
+        if write:
+            bind(session, actor or cli_actor())
+        with session.begin():
+            yield session
+
+
+# --- who writes, and the guard: a bound session may not commit writes that recorded no audit event ----------
+
+_ACTOR = "quotecheck.actor"
+_REQUEST = "quotecheck.request_id"
+_WROTE = "quotecheck.wrote"
+_AUDITED = "quotecheck.audited"
+_GUARD = "quotecheck.audit_guard"
+
+
+def bind(session: Session, actor: Actor, *, request_id: str | None = None, guard: bool = True) -> None:
+    """Attach who is changing things to a session that writes, and arm the every-change-is-audited guard
+    (`guard=False` only for test fixtures that seed rows directly)."""
+    if actor.kind is None:
+        raise RuntimeError("an anonymous client cannot write; check the role before opening a write session")
+    session.info[_ACTOR] = actor
+    session.info[_REQUEST] = request_id
+    session.info[_GUARD] = guard
+
+
+def actor_of(session: Session) -> Actor:
+    actor = session.info.get(_ACTOR)
+    if not isinstance(actor, Actor):
+        raise RuntimeError("this session has no actor; open it with session_scope(write=True) or db.bind")
+    return actor
+
+
+def request_id_of(session: Session) -> str | None:
+    rid = session.info.get(_REQUEST)
+    return rid if isinstance(rid, str) else None
+
+
+def mark_audited(session: Session) -> None:
+    session.info[_AUDITED] = True
+
+
+def has_written(session: Session) -> bool:
+    return bool(session.info.get(_WROTE))
+
+
+def restore_written(session: Session, wrote: bool) -> None:
+    """After a savepoint was rolled back (a dry run), forget the writes it flushed: none of them remains."""
+    session.info[_WROTE] = wrote
+
+
+def _changes(objects: Iterable[Any]) -> bool:
+    return any(not isinstance(obj, AuditEvent) for obj in objects)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    if session.info.get(_GUARD) and _changes((*session.new, *session.dirty, *session.deleted)):
+        session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.session.info.get(_GUARD) and (state.is_insert or state.is_update or state.is_delete):
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if not session.info.get(_GUARD) or session.info.get(_AUDITED) or session.in_nested_transaction():
+        return  # a savepoint's release is not the commit
+    # commit flushes after this event, so changes still pending count too
+    if session.info.get(_WROTE) or _changes((*session.new, *session.dirty, *session.deleted)):
+        raise RuntimeError(
+            "this transaction changed data but recorded no audit event; call audit.record for the change"
+        )
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _reset(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the real transaction, not a savepoint: the next one starts afresh
+        session.info.pop(_WROTE, None)
+        session.info.pop(_AUDITED, None)
 
 
 def describe_connection_error(urls: DatabaseURLs, error: DBAPIError) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 __all__ = [
+    "ActorKind",
     "AliasKind",
     "AppearanceRelation",
     "FactCheckStatus",
@@ -14,6 +15,7 @@ __all__ = [
     "ParticipantRole",
     "SourceKind",
     "SpeakerKind",
+    "TokenRole",
     "Verdict",
 ]
 
@@ -108,3 +110,25 @@ class FactCheckStatus(Enum):
     DRAFT = "DRAFT"
     PUBLISHED = "PUBLISHED"
     RETRACTED = "RETRACTED"
+
+
+class TokenRole(Enum):
+    """What a bearer token may do; each role may do everything the one before it may."""
+
+    READER = "READER"  # read everything, drafts and the audit trail included
+    EDITOR = "EDITOR"  # also create and change content, publish and retract fact-checks, import
+    ADMIN = "ADMIN"  # also merge, delete and manage tokens
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+
+_ROLE_RANK = {TokenRole.READER: 1, TokenRole.EDITOR: 2, TokenRole.ADMIN: 3}
+
+
+class ActorKind(Enum):
+    """Who made a change recorded in the audit trail."""
+
+    TOKEN = "TOKEN"  # an API client, named by its token's name
+    CLI = "CLI"  # a command run by a user of this machine

@@ -9,7 +9,10 @@ line and exits non-zero; the API (later) turns it into a GraphQL error or a `use
   - `SchemaOutOfDate`: the database is not at the migration head.
   - `NotFound`: a looked-up record does not exist.
   - `ValidationError`: input breaks a rule of the domain; `field` names the input field when there is one.
-  - `Conflict`: the input clashes with stored data (a duplicate, an ambiguous name, a merge that would lose data).
+  - `Conflict`: the input clashes with stored data (a duplicate, an ambiguous name, a merge that would lose data,
+    an update built on a stale `version`: then `current_version` holds the version stored now).
+  - `Unauthenticated`: no usable credentials (no token where one is needed, or a revoked or unknown one).
+  - `Forbidden`: the credentials are good but their role may not do this.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ __all__ = [
     "ConfigError",
     "Conflict",
     "DatabaseUnavailable",
+    "Forbidden",
     "NotFound",
     "QuotecheckError",
     "SchemaOutOfDate",
+    "Unauthenticated",
     "ValidationError",
 ]
 
@@ -58,3 +63,15 @@ class ValidationError(QuotecheckError):
 
 class Conflict(QuotecheckError):
     code = "CONFLICT"
+
+    def __init__(self, message: str, *, field: str | None = None, current_version: int | None = None) -> None:
+        super().__init__(message, field=field)
+        self.current_version = current_version
+
+
+class Unauthenticated(QuotecheckError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(QuotecheckError):
+    code = "FORBIDDEN"

@@ -7,18 +7,26 @@ every use goes through `run`, which holds a lock. Batching comes from the DataLo
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from quotecheck.api.loaders import Loaders
+from quotecheck.auth import ANONYMOUS, Actor
+from quotecheck.db import bind
+from quotecheck.enums import TokenRole
+from quotecheck.errors import Conflict
 
 __all__ = ["Context"]
 
 T = TypeVar("T")
+log = logging.getLogger("quotecheck.api")
 
 
 class Context:
@@ -27,7 +35,9 @@ class Context:
         sessions: async_sessionmaker[AsyncSession],
         request_id: str,
         write_sessions: async_sessionmaker[AsyncSession] | None = None,
+        viewer: Actor = ANONYMOUS,
     ) -> None:
+        self.viewer = viewer
         self._sessions = sessions
         self._write_sessions = write_sessions
         self._session: AsyncSession | None = None
@@ -61,13 +71,34 @@ class Context:
 
         return await self.run(fetch)
 
+    def require(self, role: TokenRole, doing: str) -> None:
+        self.viewer.require(role, doing)
+
     async def write(self, work: Callable[[Session], T]) -> T:
         """Run a service that writes, in a transaction of its own that commits when it returns and rolls back
-        when it raises (SQLite: taking the write lock up front, so concurrent writers queue)."""
+        when it raises (SQLite: taking the write lock up front, so concurrent writers queue). The session acts
+        for the viewer, and every change in it records an audit event (quotecheck.services.audit).
+
+        A concurrent change that lands between our read and our write (PostgreSQL: the UPDATE's version
+        predicate matches no row; a unique key taken at the same moment) is a CONFLICT, not a crash."""
         if self._write_sessions is None:
             raise RuntimeError("this context cannot write")
-        async with self._write_sessions() as session, session.begin():
-            return await session.run_sync(work)
+        try:
+            async with self._write_sessions() as session:
+                bind(session.sync_session, self.viewer, request_id=self.request_id)
+                async with session.begin():
+                    return await session.run_sync(work)
+        except StaleDataError:
+            raise Conflict(
+                "someone else changed this object at the same moment; reload it and apply your change again",
+                field="version",
+            ) from None
+        except IntegrityError as error:
+            log.info("integrity error in request %s: %s", self.request_id, error.orig)
+            raise Conflict(
+                "the change clashes with data written at the same moment (a name or key already taken, or a "
+                "record now in use); reload and try again"
+            ) from None
 
     async def close(self) -> None:
         """End the operation's transaction (read-only: rolled back) and return the connection."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -24,7 +25,9 @@ from strawberry.types.graphql import OperationType
 
 from quotecheck.api.context import Context
 from quotecheck.api.errors import client_error
+from quotecheck.auth import ANONYMOUS, Actor
 from quotecheck.errors import QuotecheckError
+from quotecheck.services import tokens
 
 __all__ = ["GRAPHQL_RESPONSE", "GraphQLEndpoint", "request_id"]
 
@@ -185,7 +188,10 @@ class GraphQLEndpoint:
             if request.method == "GET"
             else {OperationType.QUERY, OperationType.MUTATION}
         )
-        context = Context(self.sessions, rid, self.write_sessions)
+        viewer = await self._viewer(request, media)
+        if isinstance(viewer, Response):
+            return viewer
+        context = Context(self.sessions, rid, self.write_sessions, viewer=viewer)
         try:
             result = await self.schema.execute(
                 query,
@@ -223,6 +229,39 @@ class GraphQLEndpoint:
         payload: dict[str, Any] = {"errors": errors} if errors else {}
         payload["data"] = result.data
         return self._reply(media, payload, 200)
+
+    async def _viewer(self, request: Request, media: str) -> Actor | Response:
+        """Who sends this request: anonymous without an Authorization header, else the token's holder. A
+        header that names no valid token is refused outright (401), not downgraded to anonymous, so a client
+        with a revoked token learns it at once. The token is never logged or echoed."""
+        header = request.headers.get("authorization")
+        if header is None:
+            return ANONYMOUS
+        scheme, _, secret = header.strip().partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or not secret:
+            message = "the Authorization header must be `Bearer <token>`; send the token `quotecheck token create` printed"
+        elif not tokens.well_formed(secret):
+            message = (
+                "the bearer token is not a quotecheck token (they start with qc_); check it was copied whole"
+            )
+        else:
+            try:
+                async with self.sessions() as session:
+                    actor = await session.run_sync(tokens.actor_for, secret)
+            except DBAPIError as error:
+                log.warning("token lookup failed: %s", error.orig)
+                body = _error_body(
+                    "the database cannot be reached; try again shortly", "DATABASE_UNAVAILABLE"
+                )
+                return self._reply(media, body, 503, **{"Retry-After": "5"})
+            if actor is not None:
+                return actor
+            message = "the token is unknown or revoked; ask an administrator for a new one"
+        challenge = 'Bearer realm="quotecheck", error="invalid_token"'
+        return self._reply(
+            media, _error_body(message, "UNAUTHENTICATED"), 401, **{"WWW-Authenticate": challenge}
+        )
 
     def _request_error(self, media: str, errors: list[dict[str, Any]]) -> Response:
         """A GraphQL request error: a 400 for clients that speak graphql-response+json, a 200 for legacy

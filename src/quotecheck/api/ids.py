@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 from quotecheck.api.errors import BadInput
+from quotecheck.global_ids import b64encode as _b64encode
+from quotecheck.global_ids import encode_id
 
 __all__ = ["decode_cursor", "decode_id", "encode_cursor", "encode_id"]
 
@@ -16,17 +18,9 @@ _ID_TEXT = re.compile(r"([A-Z][A-Za-z]*):([1-9][0-9]{0,9})")
 MAX_KEY = 2**31 - 1  # the largest primary key: INTEGER columns are 32-bit on PostgreSQL
 
 
-def _b64encode(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
 def _b64decode(text: str) -> str:
     padded = text + "=" * (-len(text) % 4)
     return base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
-
-
-def encode_id(type_name: str, key: int) -> str:
-    return _b64encode(f"{type_name}:{key}")
 
 
 def decode_id(global_id: str, expected: str | tuple[str, ...] | None = None) -> tuple[str, int]:

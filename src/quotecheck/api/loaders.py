@@ -59,7 +59,9 @@ class Loaders:
         self.source = self._by_id(Source)
         self.quote = self._by_id(Quote)
         self.appearance = self._by_id(Appearance)
-        self.fact_check = self._by_id(FactCheck, FactCheck.status.in_(VISIBLE_STATUSES))
+        # Drafts are for token holders only, on every path: by id (node, nodes) and under a quote.
+        drafts = () if ctx.viewer.sees_drafts else (FactCheck.status.in_(VISIBLE_STATUSES),)
+        self.fact_check = self._by_id(FactCheck, *drafts)
         self.turn = self._by_id(Turn)
         self.aliases = self._children(SpeakerAlias, SpeakerAlias.speaker_id, order=(SpeakerAlias.id,))
         self.roles = self._children(
@@ -75,9 +77,7 @@ class Loaders:
         self.source_appearances = self._children(
             Appearance, Appearance.source_id, order=(Appearance.char_start, Appearance.id)
         )
-        self.fact_checks = self._children(
-            FactCheck, FactCheck.quote_id, FactCheck.status.in_(VISIBLE_STATUSES), order=(FactCheck.id,)
-        )
+        self.fact_checks = self._children(FactCheck, FactCheck.quote_id, *drafts, order=(FactCheck.id,))
         self.evidence = self._children(
             Evidence, Evidence.fact_check_id, order=(Evidence.position, Evidence.id)
         )

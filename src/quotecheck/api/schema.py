@@ -216,7 +216,9 @@ class Query:
             info, models.Source, Source.wrap, where, order, _args(first, after, last, before)
         )
 
-    @strawberry.field(description="Published and retracted fact-checks; drafts are not listed.")
+    @strawberry.field(
+        description="Published and retracted fact-checks; drafts too for clients that send a token."
+    )
     async def fact_checks(
         self,
         info: Ctx,
@@ -227,7 +229,9 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[FactCheck]:
-        where = fact_check_conditions((filter or FactCheckFilter()).query())
+        where = fact_check_conditions(
+            (filter or FactCheckFilter()).query(), include_drafts=info.context.viewer.sees_drafts
+        )
         order = (order_by or FactCheckOrder()).order()
         return await _connection(
             info, models.FactCheck, FactCheck.wrap, where, order, _args(first, after, last, before)

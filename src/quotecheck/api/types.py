@@ -23,6 +23,7 @@ from quotecheck.partial_date import PartialDate as PartialDateValue
 __all__ = [
     "Alias",
     "Appearance",
+    "AuditEvent",
     "Connection",
     "Edge",
     "Evidence",
@@ -130,9 +131,115 @@ class Node:
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(self.type_name, self.row.id))
 
+    @strawberry.field(
+        description="Every recorded change of this object, oldest first (`last: n` for the latest); "
+        "needs a token."
+    )
+    async def history(
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEvent]:
+        info.context.require(enums.TokenRole.READER, "reading the history")
+        args = _nested_args(first, after, last, before)
+        where = (models.AuditEvent.object_type == self.type_name,)
+        model = models.AuditEvent
+        loaders = info.context.loaders
+        name = f"audit_event.{self.type_name}"
+        order = Order("ID", model.id, model.id)
+        page = await loaders.connection(model, model.object_id, where, order, args, name).load(self.row.id)
+        counter = loaders.count(model, model.object_id, where, name)
+        return connection_from(page, AuditEvent.wrap, lambda: counter.load(self.row.id))
+
     @classmethod
     def wrap(cls, row: Any) -> Any:
         return cls(row=row)
+
+
+ActorKind = strawberry.enum(enums.ActorKind)
+
+
+@strawberry.type(description="One field of an object as it was before a change and after it.")
+class FieldChange:
+    field: str
+    before: JSON | None
+    after: JSON | None
+
+
+@strawberry.type(
+    description="One change, as recorded in the same transaction: who, when, which operation, which object, "
+    "and its fields before and after (named as in this API; other objects by their IDs). Never editable."
+)
+class AuditEvent:
+    row: strawberry.Private[models.AuditEvent]
+
+    @classmethod
+    def wrap(cls, row: models.AuditEvent) -> AuditEvent:
+        return cls(row=row)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("AuditEvent", self.row.id))
+
+    @strawberry.field
+    def occurred_at(self) -> dt.datetime:
+        return self.row.occurred_at
+
+    @strawberry.field(description='A token\'s name, or "cli:<user>" for a command run on the server.')
+    def actor(self) -> str:
+        return self.row.actor
+
+    @strawberry.field
+    def actor_kind(self) -> ActorKind:  # type: ignore[valid-type]
+        return self.row.actor_kind
+
+    @strawberry.field(description='The mutation or command: "updateSpeaker", "importTranscript", "loadDemo".')
+    def operation(self) -> str:
+        return self.row.operation
+
+    @strawberry.field(description="The changed object's type; null for a change of many objects.")
+    def object_type(self) -> str | None:
+        return self.row.object_type
+
+    @strawberry.field(description="The changed object's ID (it may since have been deleted or merged).")
+    def object_id(self) -> strawberry.ID | None:
+        row = self.row
+        if row.object_type is None or row.object_id is None:
+            return None
+        return strawberry.ID(encode_id(row.object_type, row.object_id))
+
+    @strawberry.field(description="The object's version after the change.")
+    def object_version(self) -> int | None:
+        return self.row.object_version
+
+    @strawberry.field(description="The object's fields before the change; null when it was created.")
+    def before(self) -> JSON | None:
+        return cast(JSON | None, self.row.before)
+
+    @strawberry.field(description="The object's fields after the change; null when it was deleted.")
+    def after(self) -> JSON | None:
+        return cast(JSON | None, self.row.after)
+
+    @strawberry.field(description="What else the change did (a merge's moved quotes, an import's counts).")
+    def detail(self) -> JSON | None:
+        return cast(JSON | None, self.row.detail)
+
+    @strawberry.field(description="The fields whose value differs between `before` and `after`.")
+    def changes(self) -> list[FieldChange]:
+        before, after = self.row.before or {}, self.row.after or {}
+        fields = [*before, *(key for key in after if key not in before)]
+        return [
+            FieldChange(field=key, before=before.get(key), after=after.get(key))
+            for key in fields
+            if before.get(key) != after.get(key)
+        ]
+
+    @strawberry.field(description="The X-Request-ID of the API request that made the change.")
+    def request_id(self) -> str | None:
+        return self.row.request_id
 
 
 def _nested_args(first: int | None, after: str | None, last: int | None, before: str | None) -> PageArgs:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from quotecheck.enums import AliasKind, SourceKind
 from quotecheck.models import Appearance, FactCheck, Interview, Outlet, Quote, Source, Speaker
 from quotecheck.partial_date import PartialDate
-from quotecheck.services import appearances, factchecks, interviews, outlets, quotes, sources, speakers
+from quotecheck.services import appearances, audit, factchecks, interviews, outlets, quotes, sources, speakers
 from quotecheck.text import name_key
 
 __all__ = ["STORIES", "load_demo", "load_story"]
@@ -286,8 +286,11 @@ def load_story(session: Session, data: Json) -> Counter[str]:
 
 
 def load_demo(session: Session) -> Counter[str]:
+    """Load every demo story; one audit event says what it created (none on a second run)."""
     created: Counter[str] = Counter()
     for name in STORIES:
         text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
         created.update(load_story(session, json.loads(text)))
+    if created:
+        audit.record(session, "loadDemo", detail={"created": dict(sorted(created.items()))})
     return created

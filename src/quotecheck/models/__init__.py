@@ -1,6 +1,7 @@
 """The domain model (see ../shared/DESIGN.md); importing this package registers every table."""
 
 from quotecheck.models.appearance import Appearance
+from quotecheck.models.audit import AuditEvent
 from quotecheck.models.base import Base
 from quotecheck.models.factcheck import Evidence, FactCheck
 from quotecheck.models.interview import Interview, Participant
@@ -9,10 +10,13 @@ from quotecheck.models.quote import Quote
 from quotecheck.models.shingle import Shingle
 from quotecheck.models.source import Source, Turn
 from quotecheck.models.speaker import Speaker, SpeakerAlias, SpeakerRole
+from quotecheck.models.token import ApiToken
 from quotecheck.models.topic import Topic, quote_topic
 
 __all__ = [
+    "ApiToken",
     "Appearance",
+    "AuditEvent",
     "Base",
     "Evidence",
     "FactCheck",

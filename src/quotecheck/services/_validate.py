@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from quotecheck.errors import ValidationError
+from quotecheck.errors import Conflict, ValidationError
+from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
 
 E = TypeVar("E", bound=Enum)
@@ -76,3 +78,27 @@ def date_order(start: PartialDate | None, end: PartialDate | None, field: str) -
         raise ValidationError(
             f"{field}: starts {start} after it ends {end}; swap or correct them", field=field
         )
+
+
+def expect_version(row: Any, version: int | None, what: str) -> None:
+    """An update names the version it read; a stale one is a CONFLICT carrying the current version."""
+    if version is None:
+        raise ValidationError(f"{what}: version is missing; send the `version` you read", field="version")
+    if row.version != version:
+        raise Conflict(
+            f"{what} was changed since you read it: you sent version {version}, it is now at version "
+            f"{row.version}; reload it, apply your change again and send version {row.version}",
+            field="version",
+            current_version=row.version,
+        )
+
+
+def touch(row: Any) -> None:
+    """Mark a row changed when only its children changed, so its version still moves on."""
+    row.updated_at = utcnow()
+
+
+def unknown_fields(changes: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:
+    extra = sorted(set(changes) - set(allowed))
+    if extra:
+        raise ValidationError(f"{what} has no field {', '.join(extra)}; fields: {', '.join(sorted(allowed))}")

@@ -40,12 +40,14 @@ from typing import Any, Literal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from quotecheck.db import has_written, restore_written
 from quotecheck.enums import AppearanceRelation, SourceKind, Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services.appearances import create_appearance
 from quotecheck.services.checks import MAX_QUOTE, CheckRequest, CheckResult, check_quote
 from quotecheck.services.outlets import create_outlet, find_outlet
@@ -1326,12 +1328,25 @@ def import_article(
     )
     name = v.required_text(title or article.title or extraction.title, "title")
     if not dry_run:
-        return _import(session, article, extraction, name, address, outlet, when, tag, kind, dry_run=False)
+        report = _import(session, article, extraction, name, address, outlet, when, tag, kind, dry_run=False)
+        source = None if report.source_id is None else session.get(Source, report.source_id)
+        detail = {
+            "created": report.created,
+            "quotations": len(report.quotes),
+            "appearances": [
+                audit.ref("Appearance", q.appearance_id) for q in report.quotes if q.appearance_id
+            ],
+            "newSpeakers": list(report.new_speakers),
+        }
+        audit.record(session, "importArticle", source if report.created else None, detail=detail)
+        return report
+    wrote = has_written(session)
     savepoint = session.begin_nested()
     try:
         report = _import(session, article, extraction, name, address, outlet, when, tag, kind, dry_run=True)
     finally:
         savepoint.rollback()
+        restore_written(session, wrote)
     if report.created:  # the ids it was given are gone with the savepoint
         report.source_id = None
         report.quotes = [replace(q, quote_id=None, appearance_id=None) for q in report.quotes]

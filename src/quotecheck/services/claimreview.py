@@ -29,6 +29,7 @@ from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source, Sp
 from quotecheck.models.base import partial_date_last_key
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services.factchecks import EvidenceInput, claim_review, create_fact_check, publish_fact_check
 from quotecheck.services.quotes import create_quote, find_quote, quote_hash
 from quotecheck.services.sources import create_source
@@ -609,6 +610,14 @@ def import_claim_reviews(session: Session, data: str | bytes | Json | list[Any])
             "no ClaimReview found in the input; give a ClaimReview object, an array, an @graph holding "
             "ClaimReviews, a claims:search response, or JSON Lines"
         )
+    detail = {
+        "read": report.read,
+        "added": report.added,
+        "updated": report.updated,
+        "rejected": len(report.rejected),
+        "factChecks": [audit.ref("FactCheck", fact_check.id) for fact_check in report.fact_checks],
+    }
+    audit.record(session, "importClaimReview", detail=detail)
     return report
 
 

@@ -52,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
+from quotecheck.auth import Actor, cli_actor
 from quotecheck.db import writing
 from quotecheck.enums import AliasKind, AppearanceRelation, OutletKind, SourceKind, SpeakerKind
 from quotecheck.errors import ValidationError
@@ -59,6 +60,7 @@ from quotecheck.models import Appearance, Outlet, Quote, Source, Speaker, Speake
 from quotecheck.models.base import Base
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services.appearances import appearance_hash
 from quotecheck.services.quotes import quote_hash
 from quotecheck.text import name_key
@@ -353,8 +355,9 @@ class _Batch:
 class _Importer:
     """Remembers what the feed has met, so that each batch looks up only what is new to it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, actor: Actor) -> None:
         self.engine = writing(engine)
+        self.actor = actor
         self.summary = FeedSummary()
         self._forget()
 
@@ -377,6 +380,15 @@ class _Importer:
                     # once, at commit. (The setting stays with the pooled connection; it only caps memory.)
                     connection.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
                 self._write(connection, _Batch(lines, counts))
+                detail = {
+                    "lines": counts.read,
+                    "quotes": counts.quotes,
+                    "appearances": counts.appearances,
+                    "speakers": counts.speakers,
+                    "sources": counts.sources,
+                    "rejected": len(counts.rejected),
+                }
+                audit.record_rows(connection, self.actor, "importQuotes", detail=detail)
         counts.rejected.sort()
         self.summary.add(counts)
 
@@ -697,6 +709,7 @@ def import_feed(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_commit: Callable[[FeedSummary], None] | None = None,
+    actor: Actor | None = None,
 ) -> FeedSummary:
     """Import a quote feed, committing every `batch_size` lines; returns what it did.
 
@@ -705,12 +718,13 @@ def import_feed(
     importing the same feed again completes the rest (what is recorded is recognised by its hash, never
     duplicated). An exception propagates; `on_commit` has been given the summary after each committed batch
     (the same object each time, counting committed batches only: read it, or keep it to read after an error).
+    Each batch records one audit event (operation `importQuotes`, its counts) in its own transaction.
     """
     if batch_size < 1:
         raise ValidationError(
             f"batch size {batch_size} is not positive; give 1 or more (default {DEFAULT_BATCH_SIZE})"
         )
-    importer = _Importer(engine)
+    importer = _Importer(engine, actor or cli_actor())
     parsed: list[_Line] = []
     counts = FeedSummary()
     # The import makes no reference cycles, but a batch keeps tens of thousands of young objects alive, which

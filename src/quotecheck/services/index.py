@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from quotecheck.enums import AppearanceRelation
 from quotecheck.matching import shingles, words
 from quotecheck.models import Appearance, Shingle, Source, Turn
+from quotecheck.services import audit
 
 __all__ = [
     "QUOTED",
@@ -104,6 +105,8 @@ def rebuild_index(session: Session, *, source_ids: Sequence[int] | None = None) 
     for source in session.scalars(query):
         terms += index_source(session, source)
         sources += 1
+    detail = {"sources": sources, "terms": terms, "whole": source_ids is None}
+    audit.record(session, "rebuildIndex", detail=detail)
     return sources, terms
 
 

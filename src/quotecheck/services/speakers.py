@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
+from quotecheck.models import Participant, Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
 from quotecheck.models.base import partial_date_last_key
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services._paging import page
 from quotecheck.services._sql import words_prefix
 from quotecheck.text import name_key
 
 __all__ = [
+    "AliasInput",
     "RoleInput",
     "SpeakerFilter",
     "add_alias",
     "add_role",
     "create_speaker",
+    "delete_speaker",
     "find_speakers",
     "get_speaker",
     "list_speakers",
@@ -35,6 +38,7 @@ __all__ = [
     "roles_on",
     "speaker_conditions",
     "speaker_ids_named",
+    "update_speaker",
 ]
 
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -47,6 +51,13 @@ class RoleInput:
     started: PartialDate | str | None = None
     ended: PartialDate | str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AliasInput:
+    name: str
+    kind: AliasKind | str = AliasKind.SPELLING
+    language: str | None = None
 
 
 def _wikidata_id(session: Session, value: str | None, *, exclude: int | None = None) -> str | None:
@@ -245,6 +256,12 @@ def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Spe
         )
     survivor = get_speaker(session, survivor_id)
     merged = get_speaker(session, merged_id)
+    before = audit.snapshot(survivor)
+    merged_before = audit.snapshot(merged)
+    moved_quotes = list(
+        session.scalars(select(Quote.id).where(Quote.speaker_id == merged.id).order_by(Quote.id))
+    )
+    moved_turns = session.scalar(select(func.count()).select_from(Turn).where(Turn.speaker_id == merged.id))
     if survivor.wikidata_id and merged.wikidata_id and survivor.wikidata_id != merged.wikidata_id:
         raise Conflict(
             f"{survivor.name!r} is {survivor.wikidata_id} and {merged.name!r} is {merged.wikidata_id} on "
@@ -298,4 +315,78 @@ def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Spe
         survivor.wikidata_id = wikidata
     session.flush()
     session.expire(survivor, ["quotes", "participations"])
+    v.touch(survivor)
+    audit.record(
+        session,
+        "mergeSpeakers",
+        survivor,
+        before=before,
+        detail={
+            "merged": {"id": audit.encode_id("Speaker", merged_id), "before": merged_before},
+            "movedQuotes": [audit.encode_id("Quote", key) for key in moved_quotes],
+            "movedTurns": moved_turns,
+        },
+    )
     return survivor
+
+
+_SPEAKER_FIELDS = ("name", "kind", "wikidata_id", "description", "aliases", "roles")
+
+
+def update_speaker(session: Session, speaker_id: int, *, version: int, changes: Mapping[str, Any]) -> Speaker:
+    """Change the given fields (absent keys stay as they are; `aliases` and `roles` replace the whole list)."""
+    v.unknown_fields(changes, _SPEAKER_FIELDS, "a speaker")
+    speaker = get_speaker(session, speaker_id)
+    v.expect_version(speaker, version, f"speaker {speaker.name!r}")
+    before = audit.snapshot(speaker)
+    if "name" in changes:
+        name = v.required_text(changes["name"], "name")
+        key = name_key(name)
+        if not key:
+            raise ValidationError(
+                f"name {name!r} has no letters or digits; give the speaker's name", field="name"
+            )
+        speaker.name, speaker.name_key = name, key
+    if "kind" in changes:
+        speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
+    if "wikidata_id" in changes:
+        speaker.wikidata_id = _wikidata_id(session, changes["wikidata_id"], exclude=speaker.id)
+    if "description" in changes:
+        speaker.description = v.optional_text(changes["description"])
+    if "aliases" in changes:
+        speaker.aliases.clear()
+        session.flush()  # the old names go before the new ones arrive (one name, one row)
+        for alias in changes["aliases"]:
+            add_alias(session, speaker, alias.name, kind=alias.kind, language=alias.language)
+    if "roles" in changes:
+        speaker.roles.clear()
+        for role in changes["roles"]:
+            add_role(session, speaker, role)
+    v.touch(speaker)
+    audit.record(session, "updateSpeaker", speaker, before=before)
+    return speaker
+
+
+def delete_speaker(session: Session, speaker_id: int, *, version: int) -> None:
+    """Delete a speaker nothing refers to; one with quotes, turns or interviews is refused (merge it instead)."""
+    speaker = get_speaker(session, speaker_id)
+    v.expect_version(speaker, version, f"speaker {speaker.name!r}")
+    uses = {
+        "quotes": select(func.count()).select_from(Quote).where(Quote.speaker_id == speaker_id),
+        "transcript turns": select(func.count()).select_from(Turn).where(Turn.speaker_id == speaker_id),
+        "interview parts": select(func.count())
+        .select_from(Participant)
+        .where(Participant.speaker_id == speaker_id),
+    }
+    held = {what: session.scalar(query) or 0 for what, query in uses.items()}
+    if any(held.values()):
+        listed = ", ".join(f"{count} {what}" for what, count in held.items() if count)
+        raise Conflict(
+            f"speaker {speaker.name!r} cannot be deleted: {listed} refer to it; "
+            "merge it into the right speaker with mergeSpeakers instead",
+            field="id",
+        )
+    before = audit.snapshot(speaker)
+    session.delete(speaker)
+    session.flush()
+    audit.record(session, "deleteSpeaker", speaker, before=before, deleted=True)

@@ -20,6 +20,7 @@ from quotecheck.enums import AliasKind, InterviewKind, ParticipantRole
 from quotecheck.errors import ValidationError
 from quotecheck.models import Interview, Source, Speaker, SpeakerAlias
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services.interviews import ParticipantInput, add_participant, create_interview
 from quotecheck.services.outlets import create_outlet, find_outlet
 from quotecheck.services.sources import TurnInput, create_transcript, find_source, transcript_text
@@ -245,6 +246,8 @@ def import_transcript(
         for turn, speaker in zip(parsed.turns, (t.speaker for t in turns), strict=True)
     }
     if existing is not None:
+        if names.new:  # speakers met for the first time were recorded even so
+            _record(session, existing, created=False, turns=len(turns), new=names.new)
         return ImportReport(existing, created=False, new_speakers=names.new, resolved=resolved)
     home = None
     if outlet_name:
@@ -264,4 +267,16 @@ def import_transcript(
         published_on=date,
         language=language,
     )
+    _record(session, source, created=True, turns=len(turns), new=names.new)
     return ImportReport(source, created=True, new_speakers=names.new, resolved=resolved)
+
+
+def _record(session: Session, source: Source, *, created: bool, turns: int, new: list[Speaker]) -> None:
+    session.flush()
+    detail = {
+        "created": created,
+        "turns": turns,
+        "interview": audit.ref("Interview", source.interview_id),
+        "newSpeakers": [audit.ref("Speaker", speaker.id) for speaker in new],
+    }
+    audit.record(session, "importTranscript", source if created else None, detail=detail)

@@ -1,19 +1,14 @@
-"""The import mutations: a document as a string in, what was recorded out.
-
-Each mutation runs its service in a transaction of its own (committed when the service returns). Problems
-with the input come back as data, in `userErrors { field message code }`, so a front end can show them next
-to the field; nothing is written then. (Authentication arrives with the write-API issue.)
-"""
+"""The import mutations (editor tokens): a document as a string in, what was recorded out; one audit event
+per import (see quotecheck.api.mutations.common for the shared rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
-from typing import TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
+from quotecheck.api.mutations.common import UserError, attempt
 from quotecheck.api.types import (
     Appearance,
     AppearanceRelation,
@@ -24,7 +19,7 @@ from quotecheck.api.types import (
     Verdict,
     _need,
 )
-from quotecheck.errors import QuotecheckError
+from quotecheck.enums import TokenRole
 from quotecheck.services.articles import ArticleReport, ArticleText, import_article, parse_html
 from quotecheck.services.claimreview import ImportReport, import_claim_reviews
 from quotecheck.services.transcripts import import_transcript, parse_transcript
@@ -32,27 +27,10 @@ from quotecheck.services.transcripts import import_transcript, parse_transcript
 __all__ = [
     "ImportArticleInput",
     "ImportArticlePayload",
+    "ImportMutations",
     "ImportTranscriptInput",
     "ImportTranscriptPayload",
-    "Mutation",
-    "UserError",
 ]
-
-T = TypeVar("T")
-
-
-@strawberry.type(description="A problem with the input, shown next to its field; nothing was written.")
-class UserError:
-    field: str | None
-    message: str
-    code: str
-
-
-async def _attempt(info: Ctx, work: Callable[[Session], T]) -> tuple[T | None, list[UserError]]:
-    try:
-        return await info.context.write(work), []
-    except QuotecheckError as error:
-        return None, [UserError(field=error.field, message=error.message, code=error.code)]
 
 
 @strawberry.input(description="A transcript as `NAME: words` text or its JSON form (see the README).")
@@ -141,9 +119,11 @@ class ImportClaimReviewPayload:
 
 
 @strawberry.type
-class Mutation:
+class ImportMutations:
     @strawberry.mutation(description="Import a transcript; importing the same one again changes nothing.")
     async def import_transcript(self, info: Ctx, input: ImportTranscriptInput) -> ImportTranscriptPayload:
+        info.context.require(TokenRole.EDITOR, "importTranscript")
+
         def work(session: Session) -> tuple[int, bool, int, list[int]]:
             parsed = parse_transcript(input.document, name="the document")
             report = import_transcript(
@@ -160,7 +140,7 @@ class Mutation:
             )
             return report.source.id, report.created, len(parsed.turns), [s.id for s in report.new_speakers]
 
-        done, errors = await _attempt(info, work)
+        done, errors = await attempt(info, work)
         if done is None:
             return ImportTranscriptPayload(
                 source=None, created=False, turns=0, new_speakers=[], user_errors=errors
@@ -178,12 +158,14 @@ class Mutation:
         "response); valid records land, invalid ones are reported; a review's URL is updated, never duplicated."
     )
     async def import_claim_review(self, info: Ctx, document: str) -> ImportClaimReviewPayload:
+        info.context.require(TokenRole.EDITOR, "importClaimReview")
+
         def work(session: Session) -> tuple[ImportReport, list[int]]:
             report = import_claim_reviews(session, document)
             session.flush()
             return report, [fact_check.id for fact_check in report.fact_checks]
 
-        done, errors = await _attempt(info, work)
+        done, errors = await attempt(info, work)
         if done is None:
             return ImportClaimReviewPayload(
                 read=0, added=0, updated=0, fact_checks=[], rejected=[], warnings=[], user_errors=errors
@@ -203,6 +185,8 @@ class Mutation:
 
     @strawberry.mutation(description="Import a news article and the quotations it prints, each checked.")
     async def import_article(self, info: Ctx, input: ImportArticleInput) -> ImportArticlePayload:
+        info.context.require(TokenRole.EDITOR, "importArticle")
+
         def work(session: Session) -> ArticleReport:
             article = (
                 parse_html(input.document, name="the document")
@@ -221,7 +205,7 @@ class Mutation:
                 dry_run=input.dry_run,
             )
 
-        report, errors = await _attempt(info, work)
+        report, errors = await attempt(info, work)
         if report is None:
             return ImportArticlePayload(
                 source=None,

@@ -1,0 +1,167 @@
+"""Speaker mutations: create and update (editors), delete and merge (admins)."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy.orm import Session
+
+from quotecheck.api.mutations.common import (
+    DeleteInput,
+    DeletePayload,
+    UserError,
+    attempt,
+    changes_of,
+    key_of,
+    parse_key,
+    saved,
+)
+from quotecheck.api.types import AliasKind, Ctx, Speaker, SpeakerKind
+from quotecheck.enums import TokenRole
+from quotecheck.services import audit, speakers
+
+__all__ = ["SpeakerMutations"]
+
+
+@strawberry.input(description="Another name of a speaker.")
+class AliasInput:
+    name: str
+    kind: AliasKind = AliasKind.SPELLING  # type: ignore[valid-type]
+    language: str | None = None
+
+    def value(self) -> speakers.AliasInput:
+        return speakers.AliasInput(name=self.name, kind=self.kind, language=self.language)
+
+
+@strawberry.input(description='A role held for a time; dates are partial ("2004", "2004-03", "2004-03-09").')
+class RoleInput:
+    title: str
+    organization: str | None = None
+    started: str | None = None
+    ended: str | None = None
+    note: str | None = None
+
+    def value(self) -> speakers.RoleInput:
+        return speakers.RoleInput(
+            title=self.title,
+            organization=self.organization,
+            started=self.started,
+            ended=self.ended,
+            note=self.note,
+        )
+
+
+@strawberry.input
+class CreateSpeakerInput:
+    name: str
+    kind: SpeakerKind = SpeakerKind.PERSON  # type: ignore[valid-type]
+    wikidata_id: str | None = None
+    description: str | None = None
+    aliases: list[AliasInput] = strawberry.field(default_factory=list)
+    roles: list[RoleInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(
+    description="The fields to change; a field left out stays as it is. Lists replace the old list."
+)
+class UpdateSpeakerInput:
+    id: strawberry.ID
+    version: int
+    name: str | None = strawberry.UNSET
+    kind: SpeakerKind | None = strawberry.UNSET  # type: ignore[valid-type]
+    wikidata_id: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    aliases: list[AliasInput] | None = strawberry.UNSET
+    roles: list[RoleInput] | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="Fold `mergedId` into `survivorId`: names, roles, quotes, turns and parts move."
+)
+class MergeSpeakersInput:
+    survivor_id: strawberry.ID
+    merged_id: strawberry.ID
+
+
+@strawberry.type
+class SpeakerPayload:
+    speaker: Speaker | None = strawberry.field(
+        description="The speaker as saved; after a CONFLICT, as it stands now."
+    )
+    user_errors: list[UserError]
+
+
+async def _payload(info: Ctx, work: object, current: int | None = None) -> SpeakerPayload:
+    async def load(key: int) -> Speaker | None:
+        row = await info.context.loaders.speaker.load(key)
+        return None if row is None else Speaker(row=row)
+
+    speaker, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+    return SpeakerPayload(speaker=speaker, user_errors=errors)
+
+
+@strawberry.type
+class SpeakerMutations:
+    @strawberry.mutation(description="Create a speaker (editor).")
+    async def create_speaker(self, info: Ctx, input: CreateSpeakerInput) -> SpeakerPayload:
+        info.context.require(TokenRole.EDITOR, "createSpeaker")
+
+        def work(session: Session) -> int:
+            row = speakers.create_speaker(
+                session,
+                name=input.name,
+                kind=input.kind,
+                wikidata_id=input.wikidata_id,
+                description=input.description,
+                aliases=(),
+                roles=[role.value() for role in input.roles],
+            )
+            for alias in input.aliases:
+                speakers.add_alias(session, row, alias.name, kind=alias.kind, language=alias.language)
+            audit.record(session, "createSpeaker", row)
+            return row.id
+
+        return await _payload(info, work)
+
+    @strawberry.mutation(description="Change a speaker (editor); `version` must be the one read.")
+    async def update_speaker(self, info: Ctx, input: UpdateSpeakerInput) -> SpeakerPayload:
+        info.context.require(TokenRole.EDITOR, "updateSpeaker")
+        fields = ("name", "kind", "wikidata_id", "description", "aliases", "roles")
+        key, errors = parse_key(input.id, "Speaker", "id")
+        if key is None:
+            return SpeakerPayload(speaker=None, user_errors=errors)
+
+        def work(session: Session) -> int:
+            assert key is not None
+            changes = changes_of(input, fields)
+            if changes.get("aliases") is not None:
+                changes["aliases"] = [alias.value() for alias in changes["aliases"]]
+            if changes.get("roles") is not None:
+                changes["roles"] = [role.value() for role in changes["roles"]]
+            for name in ("aliases", "roles"):
+                if name in changes and changes[name] is None:
+                    changes[name] = []
+            return speakers.update_speaker(session, key, version=input.version, changes=changes).id
+
+        return await _payload(info, work, current=key)
+
+    @strawberry.mutation(description="Delete a speaker nothing refers to (admin); else merge it instead.")
+    async def delete_speaker(self, info: Ctx, input: DeleteInput) -> DeletePayload:
+        info.context.require(TokenRole.ADMIN, "deleteSpeaker")
+
+        def work(session: Session) -> strawberry.ID:
+            speakers.delete_speaker(session, key_of(input.id, "Speaker", "id"), version=input.version)
+            return input.id
+
+        deleted, errors = await attempt(info, work)
+        return DeletePayload(deleted_id=deleted, user_errors=errors)
+
+    @strawberry.mutation(description="Merge a duplicate speaker into another (admin); the merge is audited.")
+    async def merge_speakers(self, info: Ctx, input: MergeSpeakersInput) -> SpeakerPayload:
+        info.context.require(TokenRole.ADMIN, "mergeSpeakers")
+
+        def work(session: Session) -> int:
+            survivor = key_of(input.survivor_id, "Speaker", "survivorId")
+            merged = key_of(input.merged_id, "Speaker", "mergedId")
+            return speakers.merge_speakers(session, survivor_id=survivor, merged_id=merged).id
+
+        return await _payload(info, work)
