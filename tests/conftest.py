@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,17 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def seeding(engine: Engine) -> Iterator[Session]:
+    """A committed write session for a test's fixture rows, recorded as one "seed" audit event."""
+    from quotecheck.db import session_scope
+    from quotecheck.services import audit
+
+    with session_scope(engine, write=True, actor=TEST_ACTOR) as db:
+        yield db
+        audit.record(db, "seed")
 
 
 class GraphQLClient:

@@ -17,7 +17,7 @@ from quotecheck.enums import SourceKind
 from quotecheck.models import Quote, Speaker
 from quotecheck.services import appearances, factchecks, outlets, quotes, sources, speakers
 from quotecheck.settings import database_urls
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, seeding
 
 Json = dict[str, Any]
 
@@ -335,7 +335,7 @@ SAID = ["2013-03", None, "2013", "2013-03-14", "2012-12", None, "2014", "2013-03
 
 
 def _build_dated(engine: Engine) -> None:
-    with session_scope(engine, write=True) as db:
+    with seeding(engine) as db:
         speaker = speakers.create_speaker(db, name="Ada Okafor")
         for index, date in enumerate(SAID):
             quotes.create_quote(db, speaker=speaker, text=f"{date} #{index:02d}", said_on=date)
@@ -385,7 +385,7 @@ def test_rows_inserted_between_pages_cause_no_duplicate_and_no_miss(
     first = page(scratch_api, first=4, order=order)
     assert texts(first) == before[:4]
     # committed between two requests: rows that sort before the cursor, after it, and undated
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         speaker = db.scalars(select(Speaker)).one()
         for text, date in (("2012-01 new", "2012-01"), ("2013-06 new", "2013-06"), ("None new", None)):
             quotes.create_quote(db, speaker=speaker, text=text, said_on=date)
@@ -419,7 +419,7 @@ query($first: Int!) { quotes(first: $first) { totalCount edges { node {
 
 def _build_many(engine: Engine, count: int) -> None:
     """`count` quotes of four speakers, each printed in two sources of three outlets, each fact-checked."""
-    with session_scope(engine, write=True) as db:
+    with seeding(engine) as db:
         people = [
             speakers.create_speaker(db, name=name, aliases=[f"{name[0]}. {name.split()[1]}"])
             for name in ("Ada Okafor", "Ben Carver", "Cleo Marsh", "Dev Anand")

@@ -15,7 +15,7 @@ from quotecheck.services import appearances, factchecks, interviews, outlets, qu
 from quotecheck.services.interviews import ParticipantInput
 from quotecheck.services.sources import TurnInput
 from quotecheck.services.speakers import RoleInput
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, seeding
 
 Json = dict[str, Any]
 
@@ -950,7 +950,7 @@ TRANSCRIPT_LINE = "We will not raise the harbour fee this year."
 
 def _build_chains(engine: Engine) -> None:
     """A transcript; a paper that printed its line; a wire that copied the paper; a post that cites nothing."""
-    with session_scope(engine, write=True) as db:
+    with seeding(engine) as db:
         mayor = speakers.create_speaker(db, name="Ada Okafor")
         radio = outlets.create_outlet(db, name="Port Radio", kind="BROADCASTER")
         paper = outlets.create_outlet(db, name="Port Gazette", kind="NEWSPAPER")
@@ -1037,7 +1037,7 @@ def test_provenance_chains_of_length_one_two_and_three(
 def _build_calendar(engine: Engine) -> int:
     """Rows dated to the year, the month, the day or not at all, inserted out of date order."""
     said = ["2013-03", None, "2013", "2013-03-14", "2012-12", "2014", None, "2013-06-30"]
-    with session_scope(engine, write=True) as db:
+    with seeding(engine) as db:
         okafor = speakers.create_speaker(
             db,
             name="Ada Okafor",

@@ -48,6 +48,7 @@ from quotecheck.services.interviews import ParticipantInput, create_interview
 from quotecheck.services.outlets import create_outlet
 from quotecheck.services.sources import TurnInput, create_transcript
 from quotecheck.services.speakers import create_speaker, find_speakers
+from tests.conftest import seeding
 from tests.counts import table_counts
 
 EXCERPT, VERBATIM, HEADLINE = (
@@ -864,7 +865,7 @@ def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_import_article_command(scratch_engine: Engine, scratch_url: str, tmp_path: Path) -> None:
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         _seed_records(db)
     path = tmp_path / "brief.txt"
     path.write_text(_brief(), encoding="utf-8")

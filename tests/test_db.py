@@ -14,7 +14,7 @@ from quotecheck.db import async_session_factory, make_async_engine, session_scop
 from quotecheck.models import Speaker, Topic
 from quotecheck.services import speakers
 from quotecheck.settings import database_urls
-from tests.conftest import backend
+from tests.conftest import backend, seeding
 
 sqlite_only = pytest.mark.skipif(backend() != "sqlite", reason="SQLite connection settings")
 
@@ -44,7 +44,7 @@ def test_readers_and_writers_at_once_never_fail(scratch_engine: Engine) -> None:
     def writer(index: int) -> None:
         try:
             for n in range(writes_each):
-                with session_scope(scratch_engine, write=True) as session:
+                with seeding(scratch_engine) as session:
                     # read, then write, in one transaction: the pattern that fails without BEGIN IMMEDIATE
                     session.scalar(select(func.count()).select_from(Topic))
                     session.add(Topic(name=f"w{index}-{n}", slug=f"w{index}-{n}"))

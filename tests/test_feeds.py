@@ -36,6 +36,7 @@ from quotecheck.services.outlets import create_outlet
 from quotecheck.services.quotes import quote_hash
 from quotecheck.services.sources import create_source
 from quotecheck.services.speakers import create_speaker
+from tests.conftest import seeding
 from tests.counts import table_counts
 
 Json = dict[str, Any]
@@ -215,7 +216,7 @@ def test_a_batch_that_fails_in_the_database_is_rolled_back_whole(scratch_engine:
         yield from lines[:10]
         # The first batch is committed when the 11th line is asked for. Remove a speaker it recorded (and what
         # hangs from it): the importer still knows its id, so the second batch breaks a foreign key.
-        with session_scope(scratch_engine, write=True) as db:
+        with seeding(scratch_engine) as db:
             db.execute(delete(Appearance))
             db.execute(delete(Quote))
             db.execute(delete(Speaker).where(Speaker.name == "Speaker 1"))
@@ -306,7 +307,7 @@ def test_a_date_keeps_its_precision_and_drops_a_time_of_day(scratch_engine: Engi
 
 # --- speakers ----------------------------------------------------------------------------------------------------
 def test_the_first_qid_that_names_a_recorded_speaker_wins(scratch_engine: Engine) -> None:
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         recorded = create_speaker(db, name="Sergey Lavrov", wikidata_id=LAVROV).id
     lines = feed(
         # a candidate list (Quotebank's qids): the unrecorded Q999 is passed over; a new spelling becomes an alias
@@ -335,7 +336,7 @@ def test_the_first_qid_that_names_a_recorded_speaker_wins(scratch_engine: Engine
 
 
 def test_without_qids_a_name_or_alias_finds_the_one_speaker_it_names(scratch_engine: Engine) -> None:
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         glasser = create_speaker(db, name="Susan B. Glasser", aliases=["Susan Glasser"]).id
         create_speaker(db, name="John Smith", wikidata_id="Q1")
         create_speaker(db, name="John Smith", wikidata_id="Q2")
@@ -362,7 +363,7 @@ def test_without_qids_a_name_or_alias_finds_the_one_speaker_it_names(scratch_eng
 
 # --- sources and outlets -----------------------------------------------------------------------------------------
 def test_urls_source_and_outlets(scratch_engine: Engine) -> None:
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         fp = create_outlet(db, name="Foreign Policy", kind=OutletKind.MAGAZINE, domain="foreignpolicy.com").id
         create_source(db, kind=SourceKind.ARTICLE, title="Known", url="https://known.example/a")
     lines = feed(
@@ -440,7 +441,7 @@ def test_a_recorded_article_holding_the_words_gets_the_appearance_at_their_offse
 ) -> None:
     url = "https://brief.example/lavrov"
     text = 'Lavrov said: "NATO is clearly in search of a reason to exist." And more.'
-    with session_scope(scratch_engine, write=True) as db:
+    with seeding(scratch_engine) as db:
         article = create_source(db, kind=SourceKind.BRIEF, title="Brief", url=url, text=text).id
     lines = feed(
         {

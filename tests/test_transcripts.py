@@ -21,6 +21,7 @@ from quotecheck.services.index import index_size
 from quotecheck.services.speakers import create_speaker, find_speakers
 from quotecheck.services.transcripts import ImportReport, import_transcript, parse_transcript, read_transcript
 from quotecheck.settings import database_urls
+from tests.conftest import seeding
 from tests.counts import table_counts
 
 INTERVIEW = """\
@@ -426,7 +427,7 @@ def test_import_command(scratch_engine: Engine, scratch_url: str, tmp_path: Path
 
 
 def test_check_and_index_commands(scratch_engine: Engine, scratch_url: str) -> None:
-    with Session(scratch_engine) as session:
+    with seeding(scratch_engine) as session:
         create_speaker(session, name="Sergey Lavrov", aliases=["Sergei Lavrov"])
         import_transcript(
             session,
@@ -435,7 +436,6 @@ def test_check_and_index_commands(scratch_engine: Engine, scratch_url: str) -> N
             interviewees=["Sergey Lavrov"],
             interviewers=["Susan Glasser"],
         )
-        session.commit()
     claim = "NATO has lost its raison d’être … it is now proclaiming its right to act militarily"
     shown = run(scratch_url, "check", claim, "--speaker", "Sergei Lavrov", "--json")
     assert shown.returncode == 0, shown.stderr

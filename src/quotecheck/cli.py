@@ -7,6 +7,7 @@ print as one line on stderr with exit code 2; nothing half-done is committed.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -571,6 +572,154 @@ def import_quotes_command(
         raise ValidationError(
             f"nothing was imported from {file}: every line was rejected; fix them and re-run"
         )
+
+
+token_app = typer.Typer(
+    help="API tokens: create (printed once), list, revoke. Clients send `Authorization: Bearer <token>`.",
+    no_args_is_help=True,
+)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[
+        str, typer.Option(help="Who or what holds it (unique): a person, a front end, a script.")
+    ],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="reader (reads drafts and history), editor (also writes), admin (also merges, deletes)"
+        ),
+    ],
+) -> None:
+    """Create a token and print it once: only its hash is stored, so it cannot be shown again."""
+    from quotecheck.services.tokens import create_token
+
+    with _database() as (engine, _urls), session_scope(engine, write=True) as session:
+        made = create_token(session, name=name, role=role)
+        shown = f"{made.row.role.name.lower()} token {made.row.name!r}"
+    typer.echo(made.secret)
+    typer.echo(f"created {shown}; store it now: it is not shown again", err=True)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (name, role, first characters, created, revoked); the secrets themselves are not kept."""
+    from quotecheck.services.tokens import list_tokens
+
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        rows = list_tokens(session)
+    if not rows:
+        typer.echo("no tokens; create one with `quotecheck token create --name NAME --role editor`")
+        return
+    for row in rows:
+        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+        typer.echo(
+            f"{row.name}\t{row.role.name.lower()}\t{row.prefix}...\tcreated {row.created_at:%Y-%m-%d %H:%M} "
+            f"by {row.created_by}\t{state}"
+        )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name, as `token list` shows it.")],
+) -> None:
+    """Revoke a token: requests that send it are refused from now on (its history stays)."""
+    from quotecheck.services.tokens import revoke_token
+
+    with _database() as (engine, _urls), session_scope(engine, write=True) as session:
+        revoke_token(session, name)
+    typer.echo(f"revoked token {name!r}")
+
+
+def _since(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            f"--since {value!r} is not a date; give 2026-11-29 or 2026-11-29T14:00 (UTC unless a zone is given)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _object(value: str | None) -> tuple[str, int] | None:
+    """A global ID as the API prints it, or the plain form `Speaker:12`."""
+    if value is None:
+        return None
+    from quotecheck.api.ids import decode_id
+
+    plain = value.strip().partition(":")
+    if plain[1] and plain[2].isdigit():
+        return plain[0], int(plain[2])
+    return decode_id(value)
+
+
+@app.command("audit")
+def audit_command(
+    object_id: Annotated[
+        str | None, typer.Option("--object", help="Only this object: its ID from the API, or Type:number.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only changes from this date or time on (UTC).")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only changes by this token name, or cli:<user>.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events, oldest first.", min=1)] = 100,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per line, fields in full.")
+    ] = False,
+) -> None:
+    """Read the audit trail: who changed what, when, and the fields before and after."""
+    import json
+
+    from quotecheck.global_ids import encode_id
+    from quotecheck.services.audit import AuditFilter, list_events
+
+    target = _object(object_id)
+    wanted = AuditFilter(
+        object_type=None if target is None else target[0],
+        object_id=None if target is None else target[1],
+        since=_since(since),
+        actor=actor,
+    )
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        events = list_events(session, wanted, limit=limit)
+    for event in events:
+        name = None
+        if event.object_type is not None and event.object_id is not None:
+            name = f"{event.object_type}:{event.object_id}"
+        if as_json:
+            record = {
+                "id": event.id,
+                "occurredAt": event.occurred_at.isoformat(),
+                "actor": event.actor,
+                "operation": event.operation,
+                "object": name,
+                "objectId": None
+                if name is None
+                else encode_id(event.object_type or "", event.object_id or 0),
+                "objectVersion": event.object_version,
+                "before": event.before,
+                "after": event.after,
+                "detail": event.detail,
+                "requestId": event.request_id,
+            }
+            typer.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        before, after = event.before or {}, event.after or {}
+        changed = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+        what = f" {name}" + (f" v{event.object_version}" if event.object_version is not None else "")
+        fields = (
+            f"  [{', '.join(changed)}]"
+            if changed and event.before is not None and event.after is not None
+            else ""
+        )
+        typer.echo(
+            f"#{event.id} {event.occurred_at:%Y-%m-%d %H:%M:%S} {event.actor} {event.operation}"
+            f"{what if name else ''}{fields}"
+        )
+    if not events:
+        typer.echo("no audit events match", err=True)
 
 
 def main() -> None:

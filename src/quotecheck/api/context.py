@@ -87,7 +87,7 @@ class Context:
             async with self._write_sessions() as session:
                 bind(session.sync_session, self.viewer, request_id=self.request_id)
                 async with session.begin():
-                    return await session.run_sync(work)
+                    done = await session.run_sync(work)
         except StaleDataError:
             raise Conflict(
                 "someone else changed this object at the same moment; reload it and apply your change again",
@@ -99,6 +99,14 @@ class Context:
                 "the change clashes with data written at the same moment (a name or key already taken, or a "
                 "record now in use); reload and try again"
             ) from None
+        # What the operation reads next must see this commit: a fresh read transaction, fresh loaders (the
+        # mutations of one operation run one after another, so nothing else is using them).
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
+        self.loaders = Loaders(self)
+        return done
 
     async def close(self) -> None:
         """End the operation's transaction (read-only: rolled back) and return the connection."""

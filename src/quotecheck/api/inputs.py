@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Any
 
@@ -22,6 +23,7 @@ from quotecheck.api.types import (
 )
 from quotecheck.errors import ValidationError
 from quotecheck.partial_date import PartialDate
+from quotecheck.services.audit import AuditFilter
 from quotecheck.services.factchecks import FactCheckFilter as FactCheckQuery
 from quotecheck.services.interviews import InterviewFilter as InterviewQuery
 from quotecheck.services.outlets import OutletFilter as OutletQuery
@@ -323,3 +325,39 @@ class FactCheckOrder:
             else _dated(models.FactCheck.reviewed_on, self.direction)
         )
         return _order(self.field.value, key, models.FactCheck.id, self.direction)
+
+
+# --- the audit trail ---------------------------------------------------------------------------------------------
+@strawberry.input(description="Narrow the audit trail; every field given must hold.")
+class AuditEventFilter:
+    object_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Changes of this object (any type, deleted ones too)."
+    )
+    object_type: str | None = strawberry.field(default=None, description='"Speaker", "FactCheck", ...')
+    actor: str | None = strawberry.field(default=None, description='A token\'s name, or "cli:<user>".')
+    operation: str | None = strawberry.field(
+        default=None, description='"updateSpeaker", "importArticle", ...'
+    )
+    since: dt.datetime | None = strawberry.field(default=None, description="At or after this instant.")
+    until: dt.datetime | None = strawberry.field(default=None, description="Before this instant.")
+
+    def query(self) -> AuditFilter:
+        object_type, object_id = self.object_type, None
+        if self.object_id is not None:
+            object_type, object_id = decode_id(str(self.object_id))
+            if self.object_type is not None and self.object_type != object_type:
+                raise BadInput(f"objectId names a {object_type}, but objectType says {self.object_type}")
+        return AuditFilter(
+            object_type=object_type,
+            object_id=object_id,
+            actor=self.actor,
+            operation=self.operation,
+            since=_aware(self.since, "since"),
+            until=_aware(self.until, "until"),
+        )
+
+
+def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise BadInput(f"{field} has no time zone; give one, as in 2026-11-29T14:00:00Z")
+    return value

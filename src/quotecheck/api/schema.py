@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -23,6 +23,7 @@ from quotecheck.api.check import check_quote as run_check
 from quotecheck.api.errors import BadInput
 from quotecheck.api.ids import decode_id
 from quotecheck.api.inputs import (
+    AuditEventFilter,
     FactCheckFilter,
     FactCheckOrder,
     InterviewFilter,
@@ -48,7 +49,9 @@ from quotecheck.api.pagination import (
     page_statement,
 )
 from quotecheck.api.types import (
+    ApiToken,
     Appearance,
+    AuditEvent,
     Connection,
     Ctx,
     FactCheck,
@@ -60,6 +63,8 @@ from quotecheck.api.types import (
     Speaker,
     connection_from,
 )
+from quotecheck.enums import TokenRole
+from quotecheck.services.audit import AuditFilter, audit_conditions
 from quotecheck.services.factchecks import fact_check_conditions
 from quotecheck.services.interviews import interview_conditions
 from quotecheck.services.outlets import outlet_conditions
@@ -236,6 +241,32 @@ class Query:
         return await _connection(
             info, models.FactCheck, FactCheck.wrap, where, order, _args(first, after, last, before)
         )
+
+    @strawberry.field(
+        description="The audit trail, oldest first (`last: n` for the latest); needs a token. Events are "
+        "written with the changes they record and can never be edited."
+    )
+    async def audit_events(
+        self,
+        info: Ctx,
+        filter: AuditEventFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEvent]:
+        info.context.require(TokenRole.READER, "reading the audit trail")
+        where = audit_conditions(filter.query() if filter is not None else AuditFilter())
+        order = Order("ID", models.AuditEvent.id, models.AuditEvent.id)
+        return await _connection(
+            info, models.AuditEvent, AuditEvent.wrap, where, order, _args(first, after, last, before)
+        )
+
+    @strawberry.field(description="The API tokens (admin only); revoked ones too, marked.")
+    async def api_tokens(self, info: Ctx) -> list[ApiToken]:
+        info.context.require(TokenRole.ADMIN, "listing tokens")
+        rows = await info.context.scalars(select(models.ApiToken).order_by(models.ApiToken.id))
+        return [ApiToken(row=row) for row in rows]
 
     @strawberry.field(
         description="Check a quote as published against the stored sources: verdict, confidence, evidence."

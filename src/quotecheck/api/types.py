@@ -22,6 +22,7 @@ from quotecheck.partial_date import PartialDate as PartialDateValue
 
 __all__ = [
     "Alias",
+    "ApiToken",
     "Appearance",
     "AuditEvent",
     "Connection",
@@ -132,6 +133,13 @@ class Node:
         return strawberry.ID(encode_id(self.type_name, self.row.id))
 
     @strawberry.field(
+        description="Moves on with every change; an update sends the version it read, and a stale one is "
+        "refused with a CONFLICT instead of overwriting someone else's change."
+    )
+    def version(self) -> int:
+        return int(self.row.version)
+
+    @strawberry.field(
         description="Every recorded change of this object, oldest first (`last: n` for the latest); "
         "needs a token."
     )
@@ -160,6 +168,42 @@ class Node:
 
 
 ActorKind = strawberry.enum(enums.ActorKind)
+TokenRole = strawberry.enum(enums.TokenRole)
+
+
+@strawberry.type(
+    description="An API token as an administrator sees it; the secret itself is never shown again."
+)
+class ApiToken:
+    row: strawberry.Private[models.ApiToken]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("ApiToken", self.row.id))
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def role(self) -> TokenRole:  # type: ignore[valid-type]
+        return self.row.role
+
+    @strawberry.field(description="The token's first characters, to tell tokens apart.")
+    def prefix(self) -> str:
+        return self.row.prefix
+
+    @strawberry.field
+    def created_at(self) -> dt.datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def created_by(self) -> str:
+        return self.row.created_by
+
+    @strawberry.field
+    def revoked_at(self) -> dt.datetime | None:
+        return self.row.revoked_at
 
 
 @strawberry.type(description="One field of an object as it was before a change and after it.")

@@ -1338,7 +1338,8 @@ def import_article(
             ],
             "newSpeakers": list(report.new_speakers),
         }
-        audit.record(session, "importArticle", source if report.created else None, detail=detail)
+        if report.created:  # else the article was stored already and nothing was written
+            audit.record(session, "importArticle", source, detail=detail)
         return report
     wrote = has_written(session)
     savepoint = session.begin_nested()

@@ -84,8 +84,8 @@ def _speaker(row: Speaker) -> dict[str, Any]:
             {
                 "title": r.title,
                 "organization": r.organization,
-                "started": _date(r.started),
-                "ended": _date(r.ended),
+                "from": _date(r.started),
+                "to": _date(r.ended),
                 "note": r.note,
             }
             for r in row.roles

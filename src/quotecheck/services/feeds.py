@@ -388,7 +388,8 @@ class _Importer:
                     "sources": counts.sources,
                     "rejected": len(counts.rejected),
                 }
-                audit.record_rows(connection, self.actor, "importQuotes", detail=detail)
+                if any(counts_added(counts)):  # a batch recorded already writes nothing
+                    audit.record_rows(connection, self.actor, "importQuotes", detail=detail)
         counts.rejected.sort()
         self.summary.add(counts)
 
@@ -703,6 +704,10 @@ class _Importer:
 
 
 # --- the import ---------------------------------------------------------------------------------------------------
+def counts_added(counts: FeedSummary) -> tuple[int, ...]:
+    return (counts.quotes, counts.appearances, counts.speakers, counts.sources, counts.outlets)
+
+
 def import_feed(
     engine: Engine,
     lines: Iterable[str | bytes],

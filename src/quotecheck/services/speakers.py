@@ -339,6 +339,16 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
     speaker = get_speaker(session, speaker_id)
     v.expect_version(speaker, version, f"speaker {speaker.name!r}")
     before = audit.snapshot(speaker)
+    # Lists first: their flush must not write the speaker's row, which moves its version once, at the end.
+    if "aliases" in changes:
+        speaker.aliases.clear()
+        session.flush()  # the old names go before the new ones arrive (one name, one row)
+        for alias in changes["aliases"]:
+            add_alias(session, speaker, alias.name, kind=alias.kind, language=alias.language)
+    if "roles" in changes:
+        speaker.roles.clear()
+        for role in changes["roles"]:
+            add_role(session, speaker, role)
     if "name" in changes:
         name = v.required_text(changes["name"], "name")
         key = name_key(name)
@@ -353,15 +363,6 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
         speaker.wikidata_id = _wikidata_id(session, changes["wikidata_id"], exclude=speaker.id)
     if "description" in changes:
         speaker.description = v.optional_text(changes["description"])
-    if "aliases" in changes:
-        speaker.aliases.clear()
-        session.flush()  # the old names go before the new ones arrive (one name, one row)
-        for alias in changes["aliases"]:
-            add_alias(session, speaker, alias.name, kind=alias.kind, language=alias.language)
-    if "roles" in changes:
-        speaker.roles.clear()
-        for role in changes["roles"]:
-            add_role(session, speaker, role)
     v.touch(speaker)
     audit.record(session, "updateSpeaker", speaker, before=before)
     return speaker

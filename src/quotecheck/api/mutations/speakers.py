@@ -36,16 +36,16 @@ class AliasInput:
 class RoleInput:
     title: str
     organization: str | None = None
-    started: str | None = None
-    ended: str | None = None
+    from_: str | None = strawberry.field(default=None, name="from", description="When it began, if known.")
+    to: str | None = strawberry.field(default=None, description="When it ended; leave out while held.")
     note: str | None = None
 
     def value(self) -> speakers.RoleInput:
         return speakers.RoleInput(
             title=self.title,
             organization=self.organization,
-            started=self.started,
-            ended=self.ended,
+            started=self.from_,
+            ended=self.to,
             note=self.note,
         )
 
