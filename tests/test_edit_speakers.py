@@ -94,6 +94,21 @@ def test_create_then_update_then_history(editor_api: GraphQLClient, tokens: dict
     assert update["objectVersion"] == 2
     assert sorted(change["field"] for change in update["changes"]) == ["aliases", "description"]
     assert update["requestId"]
+    # Several fields (one of them looked up for uniqueness) and a list at once: the version moves by one.
+    again = editor_api.query(
+        UPDATE,
+        {
+            "input": {
+                "id": made["id"],
+                "version": 2,
+                "name": "Sergei Lavrov",
+                "wikidataId": "Q150852",
+                "roles": [],
+                "aliases": [{"name": "Lavrov"}],
+            }
+        },
+    )["updateSpeaker"]
+    assert again["userErrors"] == [] and again["speaker"]["version"] == 3
     # Anonymous clients see the speaker but not its history.
     anonymous = editor_api.with_token(None).post(HISTORY, {"id": made["id"]}).json()
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

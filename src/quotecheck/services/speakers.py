@@ -349,20 +349,21 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
         speaker.roles.clear()
         for role in changes["roles"]:
             add_role(session, speaker, role)
-    if "name" in changes:
-        name = v.required_text(changes["name"], "name")
-        key = name_key(name)
-        if not key:
-            raise ValidationError(
-                f"name {name!r} has no letters or digits; give the speaker's name", field="name"
-            )
-        speaker.name, speaker.name_key = name, key
-    if "kind" in changes:
-        speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
-    if "wikidata_id" in changes:
-        speaker.wikidata_id = _wikidata_id(session, changes["wikidata_id"], exclude=speaker.id)
-    if "description" in changes:
-        speaker.description = v.optional_text(changes["description"])
+    with session.no_autoflush:  # a lookup must not flush half the change: the version moves once
+        if "name" in changes:
+            name = v.required_text(changes["name"], "name")
+            key = name_key(name)
+            if not key:
+                raise ValidationError(
+                    f"name {name!r} has no letters or digits; give the speaker's name", field="name"
+                )
+            speaker.name, speaker.name_key = name, key
+        if "kind" in changes:
+            speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
+        if "wikidata_id" in changes:
+            speaker.wikidata_id = _wikidata_id(session, changes["wikidata_id"], exclude=speaker.id)
+        if "description" in changes:
+            speaker.description = v.optional_text(changes["description"])
     v.touch(speaker)
     audit.record(session, "updateSpeaker", speaker, before=before)
     return speaker
