@@ -77,7 +77,9 @@ def session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as connection:
         outer = connection.begin()
         with Session(bind=connection, join_transaction_mode="create_savepoint") as db:
-            bind(db, TEST_ACTOR, guard=False)  # services record audit events as this actor; tests seed rows freely
+            bind(
+                db, TEST_ACTOR, guard=False
+            )  # services record audit events as this actor; tests seed rows freely
             yield db
         outer.rollback()
 

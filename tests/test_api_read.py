@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Engine
 
 from quotecheck.api.ids import encode_id
-from quotecheck.db import session_scope
 from quotecheck.enums import SourceKind
 from quotecheck.services import appearances, factchecks, interviews, outlets, quotes, sources, speakers
 from quotecheck.services.interviews import ParticipantInput

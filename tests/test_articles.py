@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from quotecheck.db import session_scope
 from quotecheck.demo import load_demo, load_story
 from quotecheck.enums import AppearanceRelation, ParticipantRole, SourceKind, Verdict
 from quotecheck.errors import ValidationError

@@ -3,31 +3,38 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import FactCheckStatus, Verdict
-from quotecheck.errors import Conflict, NotFound
-from quotecheck.models import Appearance, FactCheck, Interview, Quote, Source, Speaker, Topic
+from quotecheck.errors import Conflict, NotFound, ValidationError
+from quotecheck.global_ids import encode_id
+from quotecheck.models import Appearance, Evidence, FactCheck, Interview, Quote, Source, Speaker, Topic
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services._paging import page
 from quotecheck.services._sql import date_within
+from quotecheck.services.appearances import counts_as_evidence, reindex
 from quotecheck.services.factchecks import VISIBLE_STATUSES
+from quotecheck.services.sources import named_ids, referenced
 from quotecheck.services.speakers import speaker_ids_named
 from quotecheck.services.topics import ensure_topic, slugify
 
 __all__ = [
     "QuoteFilter",
     "create_quote",
+    "delete_quote",
     "find_quote",
     "get_quote",
     "list_quotes",
     "quote_conditions",
     "quote_hash",
+    "update_quote",
 ]
 
 
@@ -114,7 +121,8 @@ def create_quote(
     same = session.scalar(select(Quote).where(Quote.content_hash == digest))
     if same is not None:
         raise Conflict(
-            f"{speaker.name} is already recorded as saying these words (quote {same.id}); add an appearance to it",
+            f"{speaker.name} is already recorded as saying these words (quote {encode_id('Quote', same.id)}); "
+            "add an appearance to it",
             field="text",
         )
     quote = Quote(
@@ -127,12 +135,17 @@ def create_quote(
         note=v.optional_text(note),
     )
     session.add(quote)
+    _file(session, quote, topics)
+    session.flush()
+    return quote
+
+
+def _file(session: Session, quote: Quote, topics: Sequence[str]) -> None:
+    """File the quote under each topic named (made when missing; a name given twice counts once)."""
     for name in topics:
         topic = ensure_topic(session, name)
         if topic not in quote.topics:
             quote.topics.append(topic)
-    session.flush()
-    return quote
 
 
 def find_quote(session: Session, *, speaker: Speaker, text: str) -> Quote | None:
@@ -152,3 +165,114 @@ def get_quote(session: Session, quote_id: int) -> Quote:
 
 def list_quotes(session: Session, *, limit: int = 100, after_id: int | None = None) -> list[Quote]:
     return page(session, Quote, limit=limit, after_id=after_id, options=(selectinload(Quote.topics),))
+
+
+_QUOTE_FIELDS = ("text", "speaker_id", "language", "said_on", "interview_id", "note", "topics")
+
+
+def update_quote(session: Session, quote_id: int, *, version: int, changes: Mapping[str, Any]) -> Quote:
+    """Change the given fields (absent keys stay as they are; `topics` replaces the whole list)."""
+    v.unknown_fields(changes, _QUOTE_FIELDS, "a quote")
+    quote = get_quote(session, quote_id)
+    v.expect_version(quote, version, f"quote {quote.text[:40]!r}")
+    before = audit.snapshot(quote)
+    # Topics first: making one flushes, and the quote's own row must be written once (its version moves by one).
+    topics: list[Topic] | None = None
+    if "topics" in changes:
+        topics = []
+        for name in changes["topics"] or ():
+            topic = ensure_topic(session, name)
+            if topic not in topics:
+                topics.append(topic)
+    with session.no_autoflush:
+        if "text" in changes:
+            quote.text = v.required_text(changes["text"], "text")
+        if "speaker_id" in changes:
+            if changes["speaker_id"] is None:
+                raise ValidationError("speaker_id is empty; every quote has a speaker", field="speaker_id")
+            speaker = referenced(session, Speaker, changes["speaker_id"], "speaker_id")
+            assert speaker is not None
+            quote.speaker = speaker
+        if "text" in changes or "speaker_id" in changes:
+            digest = quote_hash(quote.speaker.id, quote.text)
+            same = session.scalar(select(Quote.id).where(Quote.content_hash == digest, Quote.id != quote.id))
+            if same is not None:
+                raise Conflict(
+                    f"{quote.speaker.name} is already recorded as saying these words (quote "
+                    f"{encode_id('Quote', same)}); add your appearances to that quote instead",
+                    field="text" if "text" in changes else "speaker_id",
+                )
+            quote.content_hash = digest
+        if "language" in changes:
+            quote.language = v.language(changes["language"])
+        if "said_on" in changes:
+            quote.said_on = v.partial_date(changes["said_on"], "said_on")
+        if "interview_id" in changes:
+            quote.interview = referenced(session, Interview, changes["interview_id"], "interview_id")
+        if "note" in changes:
+            quote.note = v.optional_text(changes["note"])
+        if topics is not None:
+            quote.topics = topics
+    v.touch(quote)
+    audit.record(session, "updateQuote", quote, before=before)
+    return quote
+
+
+def delete_quote(session: Session, quote_id: int, *, version: int) -> None:
+    """Delete a quote no fact-check judges; its appearances go with it unless something outside refers to one."""
+    quote = get_quote(session, quote_id)
+    v.expect_version(quote, version, f"quote {quote.text[:40]!r}")
+    judged = list(
+        session.scalars(select(FactCheck.id).where(FactCheck.quote_id == quote_id).order_by(FactCheck.id))
+    )
+    if judged:
+        raise Conflict(
+            f"quote {quote.text[:40]!r} cannot be deleted: {len(judged)} fact-checks judge it "
+            f"({named_ids('FactCheck', judged)}); retract or re-point them first",
+            field="id",
+        )
+    own = [appearance.id for appearance in quote.appearances]
+    reasons = []
+    if own:
+        copied = session.execute(
+            select(Appearance.taken_from_appearance_id, func.count())
+            .where(Appearance.taken_from_appearance_id.in_(own), Appearance.quote_id != quote_id)
+            .group_by(Appearance.taken_from_appearance_id)
+            .order_by(Appearance.taken_from_appearance_id)
+        ).all()
+        cited = session.execute(
+            select(Evidence.appearance_id, func.count())
+            .where(Evidence.appearance_id.in_(own))
+            .group_by(Evidence.appearance_id)
+            .order_by(Evidence.appearance_id)
+        ).all()
+        reasons += [
+            f"its appearance {encode_id('Appearance', key)} is the origin of {n} appearances of other quotes"
+            for key, n in copied
+            if key is not None
+        ]
+        reasons += [
+            f"its appearance {encode_id('Appearance', key)} is cited by {n} fact-check evidence items"
+            for key, n in cited
+            if key is not None
+        ]
+    if reasons:
+        raise Conflict(
+            f"quote {quote.text[:40]!r} cannot be deleted: {'; '.join(reasons)}; re-point or delete those "
+            "first (its appearances go with it only when nothing else refers to them)",
+            field="id",
+        )
+    before = audit.snapshot(quote)
+    gone = [
+        {"id": encode_id("Appearance", appearance.id), "before": audit.snapshot(appearance)}
+        for appearance in quote.appearances
+    ]
+    indexed = [appearance.source for appearance in quote.appearances if counts_as_evidence(appearance)]
+    for appearance in quote.appearances:
+        if appearance.taken_from_appearance_id in own:
+            appearance.taken_from_appearance = None  # copied within the quote: both go, the copy first
+    session.flush()
+    session.delete(quote)
+    session.flush()
+    reindex(session, indexed)
+    audit.record(session, "deleteQuote", quote, before=before, deleted=True, detail={"appearances": gone})

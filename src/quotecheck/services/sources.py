@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.enums import SourceKind
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Interview, Outlet, Source, Speaker, Turn
+from quotecheck.global_ids import encode_id
+from quotecheck.models import Appearance, Evidence, Interview, Outlet, Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
+from quotecheck.services import audit
 from quotecheck.services._paging import page
 from quotecheck.services._sql import date_within
 from quotecheck.services.index import index_source
@@ -25,12 +28,18 @@ __all__ = [
     "content_hash",
     "create_source",
     "create_transcript",
+    "delete_source",
     "find_source",
     "get_source",
     "list_sources",
+    "named_ids",
+    "referenced",
     "source_conditions",
     "transcript_text",
+    "update_source",
 ]
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +108,56 @@ def create_source(
     retrieved_at: dt.datetime | None = None,
     note: str | None = None,
 ) -> Source:
-    address = v.url(url)
+    """A source; one that records words as said (a transcript without turns) is searched whole at once."""
+    source = _new_source(
+        session,
+        kind=kind,
+        title=title,
+        url=url,
+        outlet=outlet,
+        interview=interview,
+        published_on=published_on,
+        language=language,
+        text=text,
+        retrieved_at=retrieved_at,
+        note=note,
+    )
+    if source.is_primary and source.text is not None:
+        index_source(session, source)
+    return source
+
+
+def _text(text: str | None) -> str | None:
     if text is not None and not text.strip():
         raise ValidationError(
             "text is blank; give the source's text, or none if it is not held", field="text"
         )
-    if find_source(session, url=address, text=text) is not None:
-        raise Conflict(
-            f"a source with URL {address} and the same text is stored already; re-use it", field="url"
-        )
+    return text
+
+
+def _unique(session: Session, url: str | None, text: str | None, *, exclude: int | None = None) -> None:
+    same = find_source(session, url=url, text=text)
+    if same is not None and same.id != exclude:
+        where = "no URL" if url is None else f"URL {url}"
+        raise Conflict(f"a source with {where} and the same text is stored already; re-use it", field="url")
+
+
+def _new_source(
+    session: Session,
+    *,
+    kind: SourceKind | str,
+    title: str,
+    url: str | None,
+    outlet: Outlet | None,
+    interview: Interview | None,
+    published_on: PartialDate | str | None,
+    language: str | None,
+    text: str | None,
+    retrieved_at: dt.datetime | None,
+    note: str | None,
+) -> Source:
+    address = v.url(url)
+    _unique(session, address, _text(text))
     source = Source(
         kind=v.enum_value(SourceKind, kind, "kind"),
         title=v.required_text(title, "title"),
@@ -162,7 +212,7 @@ def create_transcript(
     if not turns:
         raise ValidationError("a transcript needs at least one turn", field="turns")
     text, spans = transcript_text(turns)
-    source = create_source(
+    source = _new_source(
         session,
         kind=SourceKind.TRANSCRIPT,
         title=title,
@@ -199,3 +249,156 @@ def get_source(session: Session, source_id: int) -> Source:
 
 def list_sources(session: Session, *, limit: int = 100, after_id: int | None = None) -> list[Source]:
     return page(session, Source, limit=limit, after_id=after_id, options=(selectinload(Source.outlet),))
+
+
+def referenced(session: Session, model: type[M], key: int | None, field: str) -> M | None:
+    """The row an input refers to by id (None for None); a missing one is NOT_FOUND on that field."""
+    if key is None:
+        return None
+    row = session.get(model, key)
+    if row is None:
+        name = audit.TYPE_NAMES[model]
+        raise NotFound(
+            f"no {name.lower()} has the ID {encode_id(name, key)}; check the ID, or create the {name.lower()} first",
+            field=field,
+        )
+    return row
+
+
+def named_ids(type_name: str, keys: Sequence[int], *, shown: int = 5) -> str:
+    """A few global IDs for a message ("A, B, C and 4 more")."""
+    named = ", ".join(encode_id(type_name, key) for key in keys[:shown])
+    return named if len(keys) <= shown else f"{named} and {len(keys) - shown} more"
+
+
+_SOURCE_FIELDS = (
+    "kind",
+    "title",
+    "url",
+    "outlet_id",
+    "interview_id",
+    "published_on",
+    "language",
+    "text",
+    "note",
+)
+
+
+def _turns(session: Session, source: Source) -> int:
+    return session.scalar(select(func.count()).select_from(Turn).where(Turn.source_id == source.id)) or 0
+
+
+def _offsets_in(session: Session, source: Source) -> None:
+    """Refuse to replace a text that turns, appearances or evidence point into by character offsets."""
+    turns = _turns(session, source)
+    if turns:
+        raise ValidationError(
+            f"source {source.title!r} is a transcript laid out from its {turns} turns; its text cannot be "
+            "replaced on its own: re-import the transcript (importTranscript) instead",
+            field="text",
+        )
+    placed = list(
+        session.scalars(
+            select(Appearance.id)
+            .where(Appearance.source_id == source.id, Appearance.char_start.is_not(None))
+            .order_by(Appearance.id)
+        )
+    )
+    if placed:
+        raise ValidationError(
+            f"{len(placed)} appearances sit at character offsets in the text of source {source.title!r} "
+            f"({named_ids('Appearance', placed)}); delete them or move them to another source first",
+            field="text",
+        )
+    cited = list(
+        session.scalars(
+            select(Evidence.fact_check_id)
+            .where(Evidence.source_id == source.id, Evidence.char_start.is_not(None))
+            .distinct()
+            .order_by(Evidence.fact_check_id)
+        )
+    )
+    if cited:
+        raise ValidationError(
+            f"fact-checks cite passages at character offsets in the text of source {source.title!r} "
+            f"({named_ids('FactCheck', cited)}); change their evidence first",
+            field="text",
+        )
+
+
+def update_source(session: Session, source_id: int, *, version: int, changes: Mapping[str, Any]) -> Source:
+    """Change the given fields (absent keys stay as they are); a new text is hashed and searched anew."""
+    v.unknown_fields(changes, _SOURCE_FIELDS, "a source")
+    source = get_source(session, source_id)
+    v.expect_version(source, version, f"source {source.title!r}")
+    before = audit.snapshot(source)
+    was_primary = source.is_primary
+    with session.no_autoflush:  # one UPDATE at the end: the version moves by one
+        if "kind" in changes:
+            kind = v.enum_value(SourceKind, changes["kind"], "kind")
+            if kind is not SourceKind.TRANSCRIPT and _turns(session, source):
+                raise ValidationError(
+                    f"source {source.title!r} has speaker turns, so it is a TRANSCRIPT; keep that kind",
+                    field="kind",
+                )
+            source.kind = kind
+        if "title" in changes:
+            source.title = v.required_text(changes["title"], "title")
+        if "outlet_id" in changes:
+            source.outlet = referenced(session, Outlet, changes["outlet_id"], "outlet_id")
+        if "interview_id" in changes:
+            source.interview = referenced(session, Interview, changes["interview_id"], "interview_id")
+        if "published_on" in changes:
+            source.published_on = v.partial_date(changes["published_on"], "published_on")
+        if "language" in changes:
+            source.language = v.language(changes["language"])
+        if "note" in changes:
+            source.note = v.optional_text(changes["note"])
+        new_text = "text" in changes and changes["text"] != source.text
+        if new_text:
+            _offsets_in(session, source)
+        url = v.url(changes["url"]) if "url" in changes else source.url
+        text = _text(changes["text"]) if new_text else source.text
+        if url != source.url or new_text:
+            _unique(session, url, text, exclude=source.id)
+        source.url = url
+        if new_text:
+            source.text = text
+            source.content_hash = None if text is None else content_hash(text)
+    v.touch(source)
+    if source.text is not None and (new_text or was_primary != source.is_primary):
+        index_source(session, source)  # deletes the old text's rows first
+    elif new_text:
+        session.execute(delete(Shingle).where(Shingle.source_id == source.id))
+    audit.record(session, "updateSource", source, before=before)
+    return source
+
+
+def delete_source(session: Session, source_id: int, *, version: int) -> None:
+    """Delete a source nothing refers to; its turns and its search index rows go with it."""
+    source = get_source(session, source_id)
+    v.expect_version(source, version, f"source {source.title!r}")
+    uses = {
+        "appearances in it": select(func.count())
+        .select_from(Appearance)
+        .where(Appearance.source_id == source_id),
+        "appearances taken from it": select(func.count())
+        .select_from(Appearance)
+        .where(Appearance.taken_from_source_id == source_id),
+        "fact-check evidence items": select(func.count())
+        .select_from(Evidence)
+        .where(Evidence.source_id == source_id),
+    }
+    held = {what: session.scalar(query) or 0 for what, query in uses.items()}
+    if any(held.values()):
+        listed = ", ".join(f"{count} {what}" for what, count in held.items() if count)
+        raise Conflict(
+            f"source {source.title!r} cannot be deleted: {listed} refer to it; "
+            "delete or re-point those first",
+            field="id",
+        )
+    before = audit.snapshot(source)
+    session.execute(delete(Shingle).where(Shingle.source_id == source_id))
+    session.delete(source)
+    session.flush()
+    audit.record(session, "deleteSource", source, before=before, deleted=True)
