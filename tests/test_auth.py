@@ -7,6 +7,7 @@ type), so a mutation added later is covered without editing this file: it must a
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLScalarType,
 )
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from quotecheck.api.schema import schema
 from quotecheck.db import session_scope
@@ -98,7 +99,7 @@ def _document(name: str) -> tuple[str, dict[str, Any]]:
     passed = ", ".join(f"{arg}: ${arg}" for arg in field.args)
     variables = {arg: _value(spec.type) for arg, spec in field.args.items()}
     call = f"{name}({passed})" if passed else name
-    return f"mutation{f'({params})' if params else ''} {{ {call} {{ __typename }} }}", variables
+    return f"mutation{f'({params})' if params else ''} {{ {call} {{ __typename userErrors {{ code }} }} }}", variables
 
 
 def test_every_mutation_has_a_required_role() -> None:
@@ -148,12 +149,35 @@ def test_the_role_matrix_over_every_mutation(
         assert table_counts(session.connection()) == before
     # The same documents get past the role check with the role they need (their dummy input may then be a
     # user error, which is data, not a refusal).
+    # A user error writes no event; a success writes exactly one.
     for name in MUTATIONS:
         query, variables = _document(name)
         client = clients["admin" if REQUIRED[name] == "ADMIN" else "editor"]
+        events = _events(scratch_engine)
         response = client.post(query, variables)
         assert response.status_code == 200, (name, response.text)
         assert not {"UNAUTHENTICATED", "FORBIDDEN"} & set(_codes(response)), (name, response.text)
+        payload = response.json()["data"][name]
+        assert _events(scratch_engine) == events + (0 if payload["userErrors"] else 1), (name, payload)
+
+
+def _events(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+def test_tokens_are_never_logged(
+    scratch_api: GraphQLClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    query = 'mutation { createSpeaker(input: {name: "A"}) { speaker { id } } }'
+    for secret in tokens.values():
+        scratch_api.with_token(secret).post(query)
+        scratch_api.with_token(secret).post("{ speakers(first: 1000) { totalCount } }")  # a query error too
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # something was logged (the failed query), and no secret with it
+    for secret in tokens.values():
+        assert secret not in logged and secret[3:20] not in logged
 
 
 def test_refusals_say_what_to_do_and_never_echo_the_token(

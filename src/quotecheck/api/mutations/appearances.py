@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -70,12 +72,10 @@ class AppearancePayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> AppearancePayload:
-    async def load(key: int) -> Appearance | None:
-        row = await info.context.loaders.appearance.load(key)
-        return None if row is None else Appearance(row=row)
-
-    appearance, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(
+    info: Ctx, work: Callable[[Session], int], current: int | None = None
+) -> AppearancePayload:
+    appearance, errors = await saved(info, work, Appearance, current=current)
     return AppearancePayload(appearance=appearance, user_errors=errors)
 
 

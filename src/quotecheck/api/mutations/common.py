@@ -10,14 +10,14 @@ GraphQL error (`UNAUTHENTICATED` / `FORBIDDEN`) raised before anything is read o
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 
 from quotecheck.api.ids import decode_id
-from quotecheck.api.types import Ctx
+from quotecheck.api.types import Ctx, Node
 from quotecheck.errors import Conflict, QuotecheckError
 
 __all__ = [
@@ -33,9 +33,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-R = TypeVar("R")
+N = TypeVar("N", bound=Node)
 
 _CAMEL = re.compile(r"_([a-z0-9])")
+_SNAKE = re.compile(r"([A-Z])")
 
 
 def camel(name: str | None) -> str | None:
@@ -96,18 +97,19 @@ def changes_of(given: Any, fields: Iterable[str]) -> dict[str, Any]:
 
 
 async def saved(
-    info: Ctx,
-    work: Callable[[Session], int],
-    load: Callable[[int], Awaitable[R | None]],
-    *,
-    current: int | None = None,
-) -> tuple[R | None, list[UserError]]:
-    """Run `work` (which returns the changed row's id), then load the object as committed. After a failure,
-    `current` (the id the client named) loads the object as it stands, so a CONFLICT shows the fresh version."""
+    info: Ctx, work: Callable[[Session], int], node: type[N], *, current: int | None = None
+) -> tuple[N | None, list[UserError]]:
+    """Run `work` (which returns the changed row's id), then load the object as committed, as a `node`.
+    After a failure, `current` (the id the client named) loads the object as it stands, so a CONFLICT shows
+    the fresh version."""
     key, errors = await attempt(info, work)
     if key is None:
         key = current
-    return (None if key is None else await load(key)), errors
+    if key is None:
+        return None, errors
+    loader = getattr(info.context.loaders, _SNAKE.sub(r"_\1", node.type_name).lower().lstrip("_"))
+    row = await loader.load(key)
+    return (None if row is None else node(row=row)), errors
 
 
 @strawberry.input(description="Which object to delete, and the version read (a stale one is a CONFLICT).")

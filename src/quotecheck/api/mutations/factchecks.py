@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -138,12 +139,8 @@ _FIELDS = (
 )
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> FactCheckPayload:
-    async def load(key: int) -> FactCheck | None:
-        row = await info.context.loaders.fact_check.load(key)
-        return None if row is None else FactCheck(row=row)
-
-    fact_check, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> FactCheckPayload:
+    fact_check, errors = await saved(info, work, FactCheck, current=current)
     return FactCheckPayload(fact_check=fact_check, user_errors=errors)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -79,12 +80,8 @@ class InterviewPayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> InterviewPayload:
-    async def load(key: int) -> Interview | None:
-        row = await info.context.loaders.interview.load(key)
-        return None if row is None else Interview(row=row)
-
-    interview, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> InterviewPayload:
+    interview, errors = await saved(info, work, Interview, current=current)
     return InterviewPayload(interview=interview, user_errors=errors)
 
 

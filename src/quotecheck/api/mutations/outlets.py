@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -57,12 +59,8 @@ class OutletPayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> OutletPayload:
-    async def load(key: int) -> Outlet | None:
-        row = await info.context.loaders.outlet.load(key)
-        return None if row is None else Outlet(row=row)
-
-    outlet, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> OutletPayload:
+    outlet, errors = await saved(info, work, Outlet, current=current)
     return OutletPayload(outlet=outlet, user_errors=errors)
 
 

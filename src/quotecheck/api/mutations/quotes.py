@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -61,12 +63,8 @@ class QuotePayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> QuotePayload:
-    async def load(key: int) -> Quote | None:
-        row = await info.context.loaders.quote.load(key)
-        return None if row is None else Quote(row=row)
-
-    quote, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> QuotePayload:
+    quote, errors = await saved(info, work, Quote, current=current)
     return QuotePayload(quote=quote, user_errors=errors)
 
 

@@ -3,6 +3,8 @@ come in through `importTranscript`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -68,12 +70,8 @@ class SourcePayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> SourcePayload:
-    async def load(key: int) -> Source | None:
-        row = await info.context.loaders.source.load(key)
-        return None if row is None else Source(row=row)
-
-    source, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> SourcePayload:
+    source, errors = await saved(info, work, Source, current=current)
     return SourcePayload(source=source, user_errors=errors)
 
 

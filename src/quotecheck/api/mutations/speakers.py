@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from sqlalchemy.orm import Session
 
@@ -90,12 +92,8 @@ class SpeakerPayload:
     user_errors: list[UserError]
 
 
-async def _payload(info: Ctx, work: object, current: int | None = None) -> SpeakerPayload:
-    async def load(key: int) -> Speaker | None:
-        row = await info.context.loaders.speaker.load(key)
-        return None if row is None else Speaker(row=row)
-
-    speaker, errors = await saved(info, work, load, current=current)  # type: ignore[arg-type]
+async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> SpeakerPayload:
+    speaker, errors = await saved(info, work, Speaker, current=current)
     return SpeakerPayload(speaker=speaker, user_errors=errors)
 
 
