@@ -12,8 +12,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
+    delete_node,
     key_of,
     optional_key,
     parse_key,
@@ -149,13 +149,4 @@ class AppearanceMutations:
         description="Delete an appearance (admin); refused while others were copied from it or evidence cites it."
     )
     async def delete_appearance(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteAppearance")
-
-        def work(session: Session) -> strawberry.ID:
-            appearances.delete_appearance(
-                session, key_of(input.id, "Appearance", "id"), version=input.version
-            )
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Appearance", appearances.delete_appearance)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from quotecheck.api.ids import decode_id
 from quotecheck.api.types import Ctx, Node
+from quotecheck.enums import TokenRole
 from quotecheck.errors import Conflict, QuotecheckError
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "UserError",
     "attempt",
     "changes_of",
+    "delete_node",
     "key_of",
     "optional_key",
     "parse_key",
@@ -122,3 +124,17 @@ class DeleteInput:
 class DeletePayload:
     deleted_id: strawberry.ID | None
     user_errors: list[UserError]
+
+
+async def delete_node(
+    info: Ctx, input: DeleteInput, type_name: str, delete: Callable[..., None]
+) -> DeletePayload:
+    """The whole of every `deleteX` (admin): `delete(session, key, version=...)` refuses what is in use."""
+    info.context.require(TokenRole.ADMIN, f"delete{type_name}")
+
+    def work(session: Session) -> strawberry.ID:
+        delete(session, key_of(input.id, type_name, "id"), version=input.version)
+        return input.id
+
+    deleted, errors = await attempt(info, work)
+    return DeletePayload(deleted_id=deleted, user_errors=errors)

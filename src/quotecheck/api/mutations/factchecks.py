@@ -12,9 +12,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
-    key_of,
+    delete_node,
     optional_key,
     parse_key,
     saved,
@@ -238,11 +237,4 @@ class FactCheckMutations:
         description="Delete a draft fact-check (admin); a published one is retracted instead, never deleted."
     )
     async def delete_fact_check(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteFactCheck")
-
-        def work(session: Session) -> strawberry.ID:
-            factchecks.delete_fact_check(session, key_of(input.id, "FactCheck", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "FactCheck", factchecks.delete_fact_check)

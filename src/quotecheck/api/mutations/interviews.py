@@ -12,8 +12,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
+    delete_node,
     key_of,
     optional_key,
     parse_key,
@@ -144,11 +144,4 @@ class InterviewMutations:
         description="Delete an interview no source or quote refers to (admin); its participants go with it."
     )
     async def delete_interview(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteInterview")
-
-        def work(session: Session) -> strawberry.ID:
-            interviews.delete_interview(session, key_of(input.id, "Interview", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Interview", interviews.delete_interview)

@@ -11,9 +11,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
-    key_of,
+    delete_node,
     parse_key,
     saved,
 )
@@ -105,11 +104,4 @@ class OutletMutations:
         description="Delete an outlet no source or interview refers to (admin); else move those first."
     )
     async def delete_outlet(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteOutlet")
-
-        def work(session: Session) -> strawberry.ID:
-            outlets.delete_outlet(session, key_of(input.id, "Outlet", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Outlet", outlets.delete_outlet)

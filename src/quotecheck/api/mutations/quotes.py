@@ -11,8 +11,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
+    delete_node,
     key_of,
     optional_key,
     parse_key,
@@ -123,11 +123,4 @@ class QuoteMutations:
         "else refers to them."
     )
     async def delete_quote(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteQuote")
-
-        def work(session: Session) -> strawberry.ID:
-            quotes.delete_quote(session, key_of(input.id, "Quote", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Quote", quotes.delete_quote)

@@ -12,9 +12,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
-    key_of,
+    delete_node,
     optional_key,
     parse_key,
     saved,
@@ -126,11 +125,4 @@ class SourceMutations:
         description="Delete a source nothing refers to (admin); its turns and search index rows go with it."
     )
     async def delete_source(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteSource")
-
-        def work(session: Session) -> strawberry.ID:
-            sources.delete_source(session, key_of(input.id, "Source", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Source", sources.delete_source)

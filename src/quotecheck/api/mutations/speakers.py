@@ -11,8 +11,8 @@ from quotecheck.api.mutations.common import (
     DeleteInput,
     DeletePayload,
     UserError,
-    attempt,
     changes_of,
+    delete_node,
     key_of,
     parse_key,
     saved,
@@ -144,14 +144,7 @@ class SpeakerMutations:
 
     @strawberry.mutation(description="Delete a speaker nothing refers to (admin); else merge it instead.")
     async def delete_speaker(self, info: Ctx, input: DeleteInput) -> DeletePayload:
-        info.context.require(TokenRole.ADMIN, "deleteSpeaker")
-
-        def work(session: Session) -> strawberry.ID:
-            speakers.delete_speaker(session, key_of(input.id, "Speaker", "id"), version=input.version)
-            return input.id
-
-        deleted, errors = await attempt(info, work)
-        return DeletePayload(deleted_id=deleted, user_errors=errors)
+        return await delete_node(info, input, "Speaker", speakers.delete_speaker)
 
     @strawberry.mutation(description="Merge a duplicate speaker into another (admin); the merge is audited.")
     async def merge_speakers(self, info: Ctx, input: MergeSpeakersInput) -> SpeakerPayload:
