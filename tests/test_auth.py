@@ -99,7 +99,10 @@ def _document(name: str) -> tuple[str, dict[str, Any]]:
     passed = ", ".join(f"{arg}: ${arg}" for arg in field.args)
     variables = {arg: _value(spec.type) for arg, spec in field.args.items()}
     call = f"{name}({passed})" if passed else name
-    return f"mutation{f'({params})' if params else ''} {{ {call} {{ __typename userErrors {{ code }} }} }}", variables
+    return (
+        f"mutation{f'({params})' if params else ''} {{ {call} {{ __typename userErrors {{ code }} }} }}",
+        variables,
+    )
 
 
 def test_every_mutation_has_a_required_role() -> None:

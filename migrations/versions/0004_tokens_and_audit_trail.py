@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("name", sa.String(), nullable=False),
         sa.Column(
             "role",
-            sa.Enum("READER", "EDITOR", "ADMIN", name="token_role", native_enum=False, create_constraint=True),
+            sa.Enum(
+                "READER", "EDITOR", "ADMIN", name="token_role", native_enum=False, create_constraint=True
+            ),
             nullable=False,
         ),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
