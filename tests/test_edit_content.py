@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from quotecheck.db import session_scope
 from quotecheck.global_ids import encode_id
@@ -266,7 +266,7 @@ def test_a_transcript_text_is_indexed_and_indexed_again_when_it_changes(
     # the transcript with turns: its turns and index rows go with it
     assert shingles(scratch_engine, world.transcript)
     with session_scope(scratch_engine, write=True) as s:
-        s.execute(Appearance.__table__.delete())
+        s.execute(delete(Appearance))
         audit.record(s, "seed")
     found = payload(
         admin_api,
@@ -531,6 +531,7 @@ def test_a_quote_is_created_and_changed_with_its_hash_and_topics(
     assert trail[1].before is not None and trail[1].after is not None
     assert (trail[1].before["speaker"], trail[1].after["speaker"]) == (world.mensah, world.osei)
     assert (trail[1].before["topics"], trail[1].after["topics"]) == (["dredging", "harbour"], ["works"])
+    assert trail[2].before is not None and trail[2].after is not None
     assert (trail[2].before["topics"], trail[2].after["topics"], trail[2].object_version) == (
         ["works"],
         [],
@@ -549,22 +550,24 @@ def test_the_same_words_of_the_same_speaker_are_a_conflict_naming_the_quote(
         "quote"
     ]
     before = counts(scratch_engine)
-    for given, field in [
+    clashes: list[tuple[dict[str, Any], str]] = [
         ({"speakerId": world.osei}, "speakerId"),
         ({"text": f"  {SAID} ", "speakerId": world.osei}, "text"),
-    ]:
+    ]
+    for given, field in clashes:
         found = payload(editor_api, UPDATE_QUOTE, "updateQuote", {"id": other["id"], "version": 1, **given})
         (error,) = found["userErrors"]
         assert (error["field"], error["code"]) == (field, "CONFLICT")
         assert world.quote in error["message"]
         assert found["quote"]["speaker"] == {"name": "Kofi Mensah"}
-    for given, field, code in [
+    mistakes: list[tuple[dict[str, Any], str, str]] = [
         ({"text": "  "}, "text", "INVALID"),
         ({"speakerId": None}, "speakerId", "INVALID"),
         ({"speakerId": encode_id("Speaker", 99)}, "speakerId", "NOT_FOUND"),
         ({"saidOn": "2024-02-30"}, "saidOn", "INVALID"),
         ({"topics": ["!!"]}, "topics", "INVALID"),
-    ]:
+    ]
+    for given, field, code in mistakes:
         found = payload(editor_api, UPDATE_QUOTE, "updateQuote", {"id": other["id"], "version": 1, **given})
         assert [(e["field"], e["code"]) for e in found["userErrors"]] == [(field, code)], given
     created = payload(editor_api, CREATE_QUOTE, "createQuote", {"text": SAID, "speakerId": world.osei})
@@ -898,7 +901,7 @@ def test_an_appearance_others_rest_on_is_not_deleted(
 def test_only_editors_write_and_only_admins_delete(
     world: World, scratch_api: GraphQLClient, tokens: dict[str, str], scratch_engine: Engine
 ) -> None:
-    writes = [
+    writes: list[tuple[str, dict[str, Any]]] = [
         (CREATE_SOURCE, {"kind": "ARTICLE", "title": "T"}),
         (UPDATE_SOURCE, {"id": world.article, "version": 1, "title": "T"}),
         (CREATE_QUOTE, {"text": "Hello", "speakerId": world.osei}),
@@ -914,13 +917,15 @@ def test_only_editors_write_and_only_admins_delete(
         ),
         (UPDATE_APPEARANCE, {"id": world.appearance, "version": 1, "note": "n"}),
     ]
-    deletes = [
+    deletes: list[tuple[str, dict[str, Any]]] = [
         (DELETE_SOURCE, {"id": world.article, "version": 1}),
         (DELETE_QUOTE, {"id": world.quote, "version": 1}),
         (DELETE_APPEARANCE, {"id": world.appearance, "version": 1}),
     ]
     before = counts(scratch_engine)
-    cases = [(m, v, None, "UNAUTHENTICATED") for m, v in writes + deletes]
+    cases: list[tuple[str, dict[str, Any], str | None, str]] = [
+        (m, v, None, "UNAUTHENTICATED") for m, v in writes + deletes
+    ]
     cases += [(m, v, "REVOKED", "UNAUTHENTICATED") for m, v in writes[:1]]
     cases += [(m, v, "READER", "FORBIDDEN") for m, v in writes + deletes]
     cases += [(m, v, "EDITOR", "FORBIDDEN") for m, v in deletes]

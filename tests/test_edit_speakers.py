@@ -134,7 +134,7 @@ def test_bad_input_is_a_user_error_on_its_field(editor_api: GraphQLClient, scrat
     made = _create(editor_api, name="Ama Osei", wikidataId="Q42")
     other = _create(editor_api, name="Kofi Osei")
     before = _counts(scratch_engine)
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"name": "  "}, "name", "INVALID"),
         ({"wikidataId": "42"}, "wikidataId", "INVALID"),
         ({"wikidataId": "Q42"}, "wikidataId", "CONFLICT"),
