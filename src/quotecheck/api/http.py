@@ -12,12 +12,13 @@ import re
 import uuid
 from typing import Any
 
+import orjson
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -111,7 +112,7 @@ class GraphQLEndpoint:
         return response
 
     def _reply(self, media: str, body: dict[str, Any], status: int = 200, **headers: str) -> Response:
-        return JSONResponse(body, status_code=status, media_type=media, headers=headers or None)
+        return Response(orjson.dumps(body), status_code=status, media_type=media, headers=headers or None)
 
     async def _handle(self, request: Request, rid: str) -> Response:
         accept = request.headers.get("accept", "")
@@ -155,8 +156,8 @@ class GraphQLEndpoint:
             if len(raw) > MAX_BODY:
                 return self._reply(media, _error_body(f"the request body is over {MAX_BODY} bytes"), 413)
             try:
-                body = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                body = orjson.loads(raw)
+            except orjson.JSONDecodeError:
                 return self._reply(media, _error_body("the request body is not valid JSON"), 400)
             if not isinstance(body, dict):
                 return self._reply(
