@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 
 from quotecheck.db import make_engine, writing
 from quotecheck.errors import SchemaOutOfDate
-from quotecheck.models import Base
+from quotecheck.models import Base, include_search_object
 from quotecheck.settings import Settings, database_urls
 
 config = context.config
@@ -38,6 +38,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=False,
+        include_object=include_search_object,  # the FTS5 tables and tsvector columns of 0005
     )
 
 

@@ -15,7 +15,7 @@ from quotecheck import migrate
 from quotecheck.db import make_engine, session_scope
 from quotecheck.demo import load_demo
 from quotecheck.errors import SchemaOutOfDate
-from quotecheck.models import Base
+from quotecheck.models import Base, include_search_object
 from quotecheck.settings import database_urls
 from tests.counts import table_counts
 
@@ -32,7 +32,13 @@ def test_upgrade_from_empty_gives_exactly_the_models(scratch_url: str) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "target_metadata": Base.metadata,
+                    # the full-text search objects differ by engine and are kept out of the models (0005)
+                    "include_object": include_search_object,
+                },
             )
             assert compare_metadata(context, Base.metadata) == []
             assert migrate.current_revision(connection) == migrate.head_revision(config)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -69,6 +71,18 @@ from quotecheck.services.factchecks import fact_check_conditions
 from quotecheck.services.interviews import interview_conditions
 from quotecheck.services.outlets import outlet_conditions
 from quotecheck.services.quotes import quote_conditions
+from quotecheck.services.search import (
+    CANDIDATES,
+    MAX_SEARCH,
+    Ranked,
+    SearchQuery,
+    match_quotes,
+    match_sources,
+    parse_search,
+    rank_quotes,
+    rank_sources,
+    snippets,
+)
 from quotecheck.services.sources import source_conditions
 from quotecheck.services.speakers import speaker_conditions
 
@@ -113,6 +127,50 @@ def _args(first: int | None, after: str | None, last: int | None, before: str | 
     return PageArgs(first=first, after=after, last=last, before=before)
 
 
+_SEARCH = strawberry.argument(
+    description=f'Words that must all match, "a phrase", -word to exclude (at most {MAX_SEARCH} characters; '
+    "case and accents ignored; PostgreSQL also stems in the row's language). Without `orderBy` the list is "
+    f"ranked by relevance among the newest {CANDIDATES} matches (`totalCount` counts those) and cursors page "
+    "through that ranking; with `orderBy` the search only filters. Fills each item's `snippet`."
+)
+
+
+async def _dialect(info: Ctx) -> str:
+    async def name(session: AsyncSession) -> str:
+        return session.get_bind().dialect.name
+
+    return await info.context.run(name)
+
+
+def _snippets(info: Ctx, dialect: str, model: Any, query: SearchQuery) -> DataLoader[int, str | None]:
+    """The snippets of one page, fetched in one statement when the first is asked for."""
+
+    async def load(ids: list[int]) -> list[str | None]:
+        found = dict(await info.context.all(snippets(dialect, model, query, ids)))
+        return [found.get(key) for key in ids]
+
+    return DataLoader(load)
+
+
+async def _searched(
+    info: Ctx,
+    model: Any,
+    text: str,
+    where: list[ColumnElement[bool]],
+    order: Order | None,
+    rank: Callable[[str, SearchQuery, list[ColumnElement[bool]]], Ranked],
+    match: Callable[[str, SearchQuery], ColumnElement[bool]],
+) -> tuple[list[ColumnElement[bool]], Order, DataLoader[int, str | None]]:
+    """A list's conditions and order once searched: ranked unless the client chose an order."""
+    query = parse_search(text)
+    dialect = await _dialect(info)
+    loader = _snippets(info, dialect, model, query)
+    if order is not None:
+        return [*where, match(dialect, query)], order, loader
+    ranked = rank(dialect, query, where)
+    return [ranked.where], Order("RELEVANCE", ranked.score, model.id, descending=True), loader
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Any object by its global ID; null when it does not exist.")
@@ -146,11 +204,33 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        search: Annotated[str | None, _SEARCH] = None,
     ) -> Connection[Quote]:
-        where = quote_conditions((filter or QuoteFilter()).query())
-        order = (order_by or QuoteOrder()).order()
+        given = (filter or QuoteFilter()).query()
+        where = quote_conditions(given)
+        if search is None:
+            order = (order_by or QuoteOrder()).order()
+            return await _connection(
+                info, models.Quote, Quote.wrap, where, order, _args(first, after, last, before)
+            )
+        where, order, loader = await _searched(
+            info,
+            models.Quote,
+            search,
+            where,
+            None if order_by is None else order_by.order(),
+            lambda dialect, query, conditions: rank_quotes(
+                dialect, query, conditions, language=given.language
+            ),
+            match_quotes,
+        )
         return await _connection(
-            info, models.Quote, Quote.wrap, where, order, _args(first, after, last, before)
+            info,
+            models.Quote,
+            lambda row: Quote(row=row, snippets=loader),
+            where,
+            order,
+            _args(first, after, last, before),
         )
 
     @strawberry.field
@@ -214,11 +294,33 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        search: Annotated[str | None, _SEARCH] = None,
     ) -> Connection[Source]:
-        where = source_conditions((filter or SourceFilter()).query())
-        order = (order_by or SourceOrder()).order()
+        given = (filter or SourceFilter()).query()
+        where = source_conditions(given)
+        if search is None:
+            order = (order_by or SourceOrder()).order()
+            return await _connection(
+                info, models.Source, Source.wrap, where, order, _args(first, after, last, before)
+            )
+        where, order, loader = await _searched(
+            info,
+            models.Source,
+            search,
+            where,
+            None if order_by is None else order_by.order(),
+            lambda dialect, query, conditions: rank_sources(
+                dialect, query, conditions, language=given.language
+            ),
+            match_sources,
+        )
         return await _connection(
-            info, models.Source, Source.wrap, where, order, _args(first, after, last, before)
+            info,
+            models.Source,
+            lambda row: Source(row=row, snippets=loader),
+            where,
+            order,
+            _args(first, after, last, before),
         )
 
     @strawberry.field(

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Any, ClassVar, Generic, TypeVar, cast
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -558,6 +559,15 @@ class Source(Node):
     row: strawberry.Private[models.Source]
     type_name: ClassVar[str] = "Source"
 
+    snippets: strawberry.Private[DataLoader[int, str | None] | None] = None  # set when the list was searched
+
+    @strawberry.field(
+        description="When the list was searched: about 30 words around the matched words, each between « and » "
+        "(nothing else is escaped). Null in an unsearched list."
+    )
+    async def snippet(self) -> str | None:
+        return None if self.snippets is None else await self.snippets.load(self.row.id)
+
     @strawberry.field
     def kind(self) -> SourceKind:  # type: ignore[valid-type]
         return self.row.kind
@@ -633,6 +643,15 @@ class Topic:
 class Quote(Node):
     row: strawberry.Private[models.Quote]
     type_name: ClassVar[str] = "Quote"
+
+    snippets: strawberry.Private[DataLoader[int, str | None] | None] = None  # set when the list was searched
+
+    @strawberry.field(
+        description="When the list was searched: about 30 words around the matched words, each between « and » "
+        "(nothing else is escaped). Null in an unsearched list."
+    )
+    async def snippet(self) -> str | None:
+        return None if self.snippets is None else await self.snippets.load(self.row.id)
 
     @strawberry.field(description="The attributed words.")
     def text(self) -> str:

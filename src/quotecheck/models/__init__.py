@@ -7,6 +7,7 @@ from quotecheck.models.factcheck import Evidence, FactCheck
 from quotecheck.models.interview import Interview, Participant
 from quotecheck.models.outlet import Outlet
 from quotecheck.models.quote import Quote
+from quotecheck.models.search import include_object as include_search_object
 from quotecheck.models.shingle import Shingle
 from quotecheck.models.source import Source, Turn
 from quotecheck.models.speaker import Speaker, SpeakerAlias, SpeakerRole
@@ -31,5 +32,6 @@ __all__ = [
     "SpeakerRole",
     "Topic",
     "Turn",
+    "include_search_object",
     "quote_topic",
 ]
