@@ -722,6 +722,64 @@ def audit_command(
         typer.echo("no audit events match", err=True)
 
 
+bench_app = typer.Typer(
+    help="Benchmark support: fill a database with a generated corpus.", no_args_is_help=True
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("generate")
+def bench_generate(
+    quotes: Annotated[int, typer.Option("--quotes", min=1, help="How many quotes to generate.")],
+    seed: Annotated[int, typer.Option("--seed", help="The same seed writes the same rows.")] = 1,
+    append: Annotated[
+        bool,
+        typer.Option("--append", help="Add to a database that already holds quotes (refused otherwise)."),
+    ] = False,
+    no_index: Annotated[
+        bool,
+        typer.Option(
+            "--no-index",
+            help="Leave the quote check's search index unfilled (faster; `quotecheck index rebuild` fills it).",
+        ),
+    ] = False,
+) -> None:
+    """Fill the database with a realistic, reproducible corpus (speakers, outlets, interviews with transcripts,
+    reprints with provenance chains, fact-checks), in one transaction with one audit event."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    from quotecheck.services.corpus import CorpusSummary, generate_corpus
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("generating"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[quotes]:,} quotes, {task.fields[rate]:,.0f} rows/s"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    with _database() as (engine, urls):
+        task = progress.add_task("corpus", total=quotes, quotes=0, rate=0.0)
+
+        def on_progress(made: int, summary: CorpusSummary) -> None:
+            progress.update(task, completed=made, quotes=made, rate=summary.rate)
+
+        with progress:
+            summary = generate_corpus(
+                engine, quotes=quotes, seed=seed, append=append, index=not no_index, on_progress=on_progress
+            )
+    typer.echo(f"generated {quotes:,} quotes (seed {seed}) into {urls.display()}")
+    for table, count in summary.counts.items():
+        typer.echo(f"  {table:<14} {count:>12,}")
+    typer.echo(
+        f"  {'rows':<14} {summary.rows:>12,} in {summary.seconds:,.1f} s: {summary.rate:,.0f} rows/s"
+        + ("" if summary.indexed else " (search index left empty: run `quotecheck index rebuild`)")
+    )
+
+
 def main() -> None:
     """Console entry point: user-fixable errors become one line on stderr and exit code 2."""
     try:
