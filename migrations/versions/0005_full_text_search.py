@@ -10,11 +10,13 @@ copied as `quotecheck_<name>` with `unaccent` in front so accents fold as on SQL
 pg_trgm GIN indexes that let the speakers' `LIKE` name filters use an index.
 
 These objects live outside the ORM metadata; quotecheck.models.search names them for autogenerate to skip.
+A later SQLite migration that rebuilds `quote` or `source` in batch mode drops their triggers: it must create
+them again and run the FTS5 'rebuild' command.
 The language map is frozen here: quotecheck.services.search holds the same one (a test compares them).
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-12-06
+Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
@@ -125,8 +127,8 @@ def _postgresql_downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS quotecheck_search_config(text)")
     for name in _CONFIGS:
         op.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS quotecheck_{name}")
-    op.execute("DROP EXTENSION IF EXISTS pg_trgm")
-    op.execute("DROP EXTENSION IF EXISTS unaccent")
+    # The extensions stay: other databases' objects (or an administrator's) may use them, and a DROP that
+    # fails on a dependency would block the downgrade; CREATE EXTENSION IF NOT EXISTS takes them back.
 
 
 def upgrade() -> None:
