@@ -21,6 +21,7 @@ from quotecheck.services.index import QUOTED, index_source
 from quotecheck.services.sources import referenced
 
 __all__ = [
+    "APPEARANCE_FIELDS",
     "Provenance",
     "add_appearance",
     "appearance_hash",
@@ -296,7 +297,8 @@ def first_appearance(session: Session, quote: Quote) -> Appearance | None:
     return session.scalar(query)
 
 
-_APPEARANCE_FIELDS = (
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+APPEARANCE_FIELDS = (
     "quote_id",
     "source_id",
     "text_as_published",
@@ -334,7 +336,7 @@ def update_appearance(
 ) -> Appearance:
     """Change the given fields (absent keys stay as they are). A new source or text is placed again: at the
     `start`/`end` given, else where the text is found."""
-    v.unknown_fields(changes, _APPEARANCE_FIELDS, "an appearance")
+    v.unknown_fields(changes, APPEARANCE_FIELDS, "an appearance")
     appearance = get_appearance(session, appearance_id)
     v.expect_version(appearance, version, f"appearance {appearance.text[:40]!r}")
     before = audit.snapshot(appearance)

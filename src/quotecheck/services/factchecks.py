@@ -25,6 +25,7 @@ from quotecheck.services._paging import page
 from quotecheck.services._sql import date_within
 
 __all__ = [
+    "FACT_CHECK_FIELDS",
     "VISIBLE_STATUSES",
     "EvidenceInput",
     "FactCheckFilter",
@@ -427,7 +428,8 @@ def list_fact_checks(session: Session, *, limit: int = 100, after_id: int | None
 
 # --- a user's operations by id: each checks the version read and records one audit event -------------------
 
-_FACT_CHECK_FIELDS = (
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+FACT_CHECK_FIELDS = (
     "quote_id",
     "claim_reviewed",
     "verdict",
@@ -452,7 +454,7 @@ def update_fact_check(
     """Change the given fields (absent keys stay as they are; `rating` and `evidence` replace the whole rating
     and list). A published fact-check may be corrected (the change is audited); a retracted one is kept as
     it was retracted."""
-    v.unknown_fields(changes, _FACT_CHECK_FIELDS, "a fact-check")
+    v.unknown_fields(changes, FACT_CHECK_FIELDS, "a fact-check")
     fact_check = get_fact_check(session, fact_check_id)
     v.expect_version(fact_check, version, _what(fact_check))
     if fact_check.status is FactCheckStatus.RETRACTED:

@@ -20,6 +20,7 @@ from quotecheck.services._sql import date_within
 from quotecheck.services.speakers import speaker_ids_named
 
 __all__ = [
+    "INTERVIEW_FIELDS",
     "InterviewFilter",
     "ParticipantInput",
     "ParticipantRef",
@@ -172,7 +173,8 @@ def participant_inputs(session: Session, parts: Sequence[ParticipantRef]) -> lis
     return checked
 
 
-_INTERVIEW_FIELDS = (
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+INTERVIEW_FIELDS = (
     "title",
     "kind",
     "outlet_id",
@@ -190,7 +192,7 @@ def update_interview(
 ) -> Interview:
     """Change the given fields (absent keys stay as they are; `participants`, a list of `ParticipantRef`,
     replaces the whole list)."""
-    v.unknown_fields(changes, _INTERVIEW_FIELDS, "an interview")
+    v.unknown_fields(changes, INTERVIEW_FIELDS, "an interview")
     interview = get_interview(session, interview_id)
     v.expect_version(interview, version, f"interview {interview.title!r}")
     before = audit.snapshot(interview)

@@ -20,6 +20,7 @@ from quotecheck.services._sql import words_prefix
 from quotecheck.text import name_key
 
 __all__ = [
+    "OUTLET_FIELDS",
     "OutletFilter",
     "create_outlet",
     "delete_outlet",
@@ -142,7 +143,8 @@ def list_outlets(session: Session, *, limit: int = 100, after_id: int | None = N
     return page(session, Outlet, limit=limit, after_id=after_id)
 
 
-_OUTLET_FIELDS = ("name", "kind", "url", "domain", "country", "languages", "description")
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+OUTLET_FIELDS = ("name", "kind", "url", "domain", "country", "languages", "description")
 
 
 def update_outlet(session: Session, outlet_id: int, *, version: int, changes: Mapping[str, Any]) -> Outlet:
@@ -151,7 +153,7 @@ def update_outlet(session: Session, outlet_id: int, *, version: int, changes: Ma
     The domain follows a new `url` unless it was set apart from the old one; an empty `domain` is the URL's
     host.
     """
-    v.unknown_fields(changes, _OUTLET_FIELDS, "an outlet")
+    v.unknown_fields(changes, OUTLET_FIELDS, "an outlet")
     outlet = get_outlet(session, outlet_id)
     v.expect_version(outlet, version, f"outlet {outlet.name!r}")
     before = audit.snapshot(outlet)

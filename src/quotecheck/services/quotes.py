@@ -26,6 +26,7 @@ from quotecheck.services.speakers import speaker_ids_named
 from quotecheck.services.topics import ensure_topic, slugify
 
 __all__ = [
+    "QUOTE_FIELDS",
     "QuoteFilter",
     "create_quote",
     "delete_quote",
@@ -167,12 +168,13 @@ def list_quotes(session: Session, *, limit: int = 100, after_id: int | None = No
     return page(session, Quote, limit=limit, after_id=after_id, options=(selectinload(Quote.topics),))
 
 
-_QUOTE_FIELDS = ("text", "speaker_id", "language", "said_on", "interview_id", "note", "topics")
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+QUOTE_FIELDS = ("text", "speaker_id", "language", "said_on", "interview_id", "note", "topics")
 
 
 def update_quote(session: Session, quote_id: int, *, version: int, changes: Mapping[str, Any]) -> Quote:
     """Change the given fields (absent keys stay as they are; `topics` replaces the whole list)."""
-    v.unknown_fields(changes, _QUOTE_FIELDS, "a quote")
+    v.unknown_fields(changes, QUOTE_FIELDS, "a quote")
     quote = get_quote(session, quote_id)
     v.expect_version(quote, version, f"quote {quote.text[:40]!r}")
     before = audit.snapshot(quote)

@@ -23,6 +23,7 @@ from quotecheck.services._sql import date_within
 from quotecheck.services.index import index_source
 
 __all__ = [
+    "SOURCE_FIELDS",
     "SourceFilter",
     "TurnInput",
     "content_hash",
@@ -271,7 +272,8 @@ def named_ids(type_name: str, keys: Sequence[int], *, shown: int = 5) -> str:
     return named if len(keys) <= shown else f"{named} and {len(keys) - shown} more"
 
 
-_SOURCE_FIELDS = (
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+SOURCE_FIELDS = (
     "kind",
     "title",
     "url",
@@ -328,7 +330,7 @@ def _offsets_in(session: Session, source: Source) -> None:
 
 def update_source(session: Session, source_id: int, *, version: int, changes: Mapping[str, Any]) -> Source:
     """Change the given fields (absent keys stay as they are); a new text is hashed and searched anew."""
-    v.unknown_fields(changes, _SOURCE_FIELDS, "a source")
+    v.unknown_fields(changes, SOURCE_FIELDS, "a source")
     source = get_source(session, source_id)
     v.expect_version(source, version, f"source {source.title!r}")
     before = audit.snapshot(source)

@@ -22,6 +22,7 @@ from quotecheck.services._sql import words_prefix
 from quotecheck.text import name_key
 
 __all__ = [
+    "SPEAKER_FIELDS",
     "AliasInput",
     "RoleInput",
     "SpeakerFilter",
@@ -330,12 +331,13 @@ def merge_speakers(session: Session, *, survivor_id: int, merged_id: int) -> Spe
     return survivor
 
 
-_SPEAKER_FIELDS = ("name", "kind", "wikidata_id", "description", "aliases", "roles")
+# The fields an update may change (the API's update input, in snake case): one list for both layers.
+SPEAKER_FIELDS = ("name", "kind", "wikidata_id", "description", "aliases", "roles")
 
 
 def update_speaker(session: Session, speaker_id: int, *, version: int, changes: Mapping[str, Any]) -> Speaker:
     """Change the given fields (absent keys stay as they are; `aliases` and `roles` replace the whole list)."""
-    v.unknown_fields(changes, _SPEAKER_FIELDS, "a speaker")
+    v.unknown_fields(changes, SPEAKER_FIELDS, "a speaker")
     speaker = get_speaker(session, speaker_id)
     v.expect_version(speaker, version, f"speaker {speaker.name!r}")
     before = audit.snapshot(speaker)

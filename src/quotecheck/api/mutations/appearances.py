@@ -79,19 +79,6 @@ async def _payload(
     return AppearancePayload(appearance=appearance, user_errors=errors)
 
 
-_FIELDS = (
-    "quote_id",
-    "source_id",
-    "text_as_published",
-    "start",
-    "end",
-    "attribution_as_written",
-    "relation",
-    "taken_from_appearance_id",
-    "taken_from_source_id",
-    "cited_as",
-    "note",
-)
 _REFERENCES = {
     "quote_id": ("Quote", "quoteId"),
     "source_id": ("Source", "sourceId"),
@@ -137,7 +124,7 @@ class AppearanceMutations:
 
         def work(session: Session) -> int:
             assert key is not None
-            changes = changes_of(input, _FIELDS)
+            changes = changes_of(input, appearances.APPEARANCE_FIELDS)
             for name, (type_name, field) in _REFERENCES.items():
                 if name in changes:
                     changes[name] = optional_key(changes[name], type_name, field)

@@ -123,28 +123,13 @@ class FactCheckPayload:
     user_errors: list[UserError]
 
 
-_FIELDS = (
-    "quote_id",
-    "claim_reviewed",
-    "verdict",
-    "summary",
-    "reviewer",
-    "publisher",
-    "url",
-    "reviewed_on",
-    "rating",
-    "original_label",
-    "evidence",
-)
-
-
 async def _payload(info: Ctx, work: Callable[[Session], int], current: int | None = None) -> FactCheckPayload:
     fact_check, errors = await saved(info, work, FactCheck, current=current)
     return FactCheckPayload(fact_check=fact_check, user_errors=errors)
 
 
 def _changes(session: Session, given: UpdateFactCheckInput) -> dict[str, Any]:
-    changes = changes_of(given, _FIELDS)
+    changes = changes_of(given, factchecks.FACT_CHECK_FIELDS)
     if "quote_id" in changes:
         changes["quote_id"] = optional_key(changes["quote_id"], "Quote", "quoteId")
     if changes.get("rating") is not None:

@@ -114,24 +114,13 @@ class InterviewMutations:
     @strawberry.mutation(description="Change an interview (editor); `version` must be the one read.")
     async def update_interview(self, info: Ctx, input: UpdateInterviewInput) -> InterviewPayload:
         info.context.require(TokenRole.EDITOR, "updateInterview")
-        fields = (
-            "title",
-            "kind",
-            "outlet_id",
-            "held_on",
-            "place",
-            "medium",
-            "language",
-            "description",
-            "participants",
-        )
         key, errors = parse_key(input.id, "Interview", "id")
         if key is None:
             return InterviewPayload(interview=None, user_errors=errors)
 
         def work(session: Session) -> int:
             assert key is not None
-            changes: dict[str, Any] = changes_of(input, fields)
+            changes: dict[str, Any] = changes_of(input, interviews.INTERVIEW_FIELDS)
             if "outlet_id" in changes:
                 changes["outlet_id"] = optional_key(changes["outlet_id"], "Outlet", "outletId")
             if "participants" in changes:

@@ -88,14 +88,13 @@ class OutletMutations:
     @strawberry.mutation(description="Change an outlet (editor); `version` must be the one read.")
     async def update_outlet(self, info: Ctx, input: UpdateOutletInput) -> OutletPayload:
         info.context.require(TokenRole.EDITOR, "updateOutlet")
-        fields = ("name", "kind", "url", "domain", "country", "languages", "description")
         key, errors = parse_key(input.id, "Outlet", "id")
         if key is None:
             return OutletPayload(outlet=None, user_errors=errors)
 
         def work(session: Session) -> int:
             assert key is not None
-            changes = changes_of(input, fields)
+            changes = changes_of(input, outlets.OUTLET_FIELDS)
             return outlets.update_outlet(session, key, version=input.version, changes=changes).id
 
         return await _payload(info, work, current=key)

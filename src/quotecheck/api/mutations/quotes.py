@@ -68,9 +68,6 @@ async def _payload(info: Ctx, work: Callable[[Session], int], current: int | Non
     return QuotePayload(quote=quote, user_errors=errors)
 
 
-_FIELDS = ("text", "speaker_id", "language", "said_on", "interview_id", "note", "topics")
-
-
 @strawberry.type
 class QuoteMutations:
     @strawberry.mutation(
@@ -109,7 +106,7 @@ class QuoteMutations:
 
         def work(session: Session) -> int:
             assert key is not None
-            changes = changes_of(input, _FIELDS)
+            changes = changes_of(input, quotes.QUOTE_FIELDS)
             if "speaker_id" in changes:
                 changes["speaker_id"] = optional_key(changes["speaker_id"], "Speaker", "speakerId")
             if "interview_id" in changes:

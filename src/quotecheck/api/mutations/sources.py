@@ -74,9 +74,6 @@ async def _payload(info: Ctx, work: Callable[[Session], int], current: int | Non
     return SourcePayload(source=source, user_errors=errors)
 
 
-_FIELDS = ("kind", "title", "url", "outlet_id", "interview_id", "published_on", "language", "text", "note")
-
-
 @strawberry.type
 class SourceMutations:
     @strawberry.mutation(description="Create a source (editor).")
@@ -112,7 +109,7 @@ class SourceMutations:
 
         def work(session: Session) -> int:
             assert key is not None
-            changes = changes_of(input, _FIELDS)
+            changes = changes_of(input, sources.SOURCE_FIELDS)
             if "outlet_id" in changes:
                 changes["outlet_id"] = optional_key(changes["outlet_id"], "Outlet", "outletId")
             if "interview_id" in changes:

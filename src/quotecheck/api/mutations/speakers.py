@@ -123,14 +123,13 @@ class SpeakerMutations:
     @strawberry.mutation(description="Change a speaker (editor); `version` must be the one read.")
     async def update_speaker(self, info: Ctx, input: UpdateSpeakerInput) -> SpeakerPayload:
         info.context.require(TokenRole.EDITOR, "updateSpeaker")
-        fields = ("name", "kind", "wikidata_id", "description", "aliases", "roles")
         key, errors = parse_key(input.id, "Speaker", "id")
         if key is None:
             return SpeakerPayload(speaker=None, user_errors=errors)
 
         def work(session: Session) -> int:
             assert key is not None
-            changes = changes_of(input, fields)
+            changes = changes_of(input, speakers.SPEAKER_FIELDS)
             if changes.get("aliases") is not None:
                 changes["aliases"] = [alias.value() for alias in changes["aliases"]]
             if changes.get("roles") is not None:
