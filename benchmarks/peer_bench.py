@@ -5,8 +5,8 @@ Not a test: it prints figures. Machines here are noisy; compare the ratios of on
     .venv/bin/python benchmarks/peer_bench.py --database-url postgresql://postgres@127.0.0.1/peer_bench \\
         --quotes 20000 --seconds 5
 
-It creates the database if missing and fills it (`quotecheck bench generate` when the command exists, else a
-small built-in filler; `--no-fill` reuses what is there), installs PostGraphile v4 from the npm registry into a
+It creates the database if missing and fills it with `quotecheck bench generate` (`--no-fill` reuses what is
+there), installs PostGraphile v4 from the npm registry into a
 temporary folder (benchmarks/postgraphile/package.json pins it), starts `quotecheck serve` (one worker) and
 PostGraphile (one Node process, read-only: no mutations) on 127.0.0.1, loads both alternately with the same
 logical queries at each concurrency, prints requests/s, p50, p99 and the ratio quotecheck/PostGraphile as a
@@ -41,14 +41,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, create_engine, insert, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from quotecheck import migrate
-from quotecheck.auth import cli_actor
 from quotecheck.global_ids import encode_id
-from quotecheck.models import Appearance, Base, Outlet, Quote, Source, Speaker, SpeakerAlias
-from quotecheck.services import audit
 from quotecheck.settings import database_urls
 
 HERE = Path(__file__).resolve().parent
@@ -123,228 +120,31 @@ def quotecheck_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "quotecheck"]
 
 
-def generator_options() -> list[str] | None:
-    """`quotecheck bench generate`'s extra options, or None when the command does not exist."""
-    probe = subprocess.run(
-        [*quotecheck_command(), "bench", "generate", "--help"], capture_output=True, text=True, timeout=60
-    )
-    if probe.returncode != 0 or "--quotes" not in probe.stdout:
-        return None
-    return (
-        ["--no-index"] if "--no-index" in probe.stdout else []
-    )  # the quote check's index: no query here reads it
-
-
-def fill(url: str, quotes: int, seed: int, *, builtin: bool) -> str:
-    """Fill the database; returns how."""
+def fill(url: str, quotes: int, seed: int) -> str:
+    """Reset the database and fill it with `quotecheck bench generate` (without the quote check's index: no
+    query here reads it); returns how."""
     reset_schema(url)
-    extra = None if builtin else generator_options()
-    if extra is not None:
-        subprocess.run(
-            [
-                *quotecheck_command(),
-                "bench",
-                "generate",
-                "--quotes",
-                str(quotes),
-                "--seed",
-                str(seed),
-                *extra,
-            ],
-            env={**os.environ, "QUOTECHECK_DATABASE_URL": url},
-            check=True,
-            timeout=3 * 3600,
-        )
-        how = "quotecheck bench generate"
-    else:
-        builtin_fill(url, quotes, seed)
-        how = "built-in filler"
+    subprocess.run(
+        [
+            *quotecheck_command(),
+            "bench",
+            "generate",
+            "--quotes",
+            str(quotes),
+            "--seed",
+            str(seed),
+            "--no-index",
+        ],
+        env={**os.environ, "QUOTECHECK_DATABASE_URL": url},
+        check=True,
+        timeout=3 * 3600,
+    )
+    how = "quotecheck bench generate"
     engine = engine_for(url)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return how
-
-
-WORDS = [
-    "bridge",
-    "ferry",
-    "budget",
-    "harbour",
-    "council",
-    "minister",
-    "treaty",
-    "alliance",
-    "security",
-    "defence",
-    "election",
-    "tax",
-    "school",
-    "hospital",
-    "climate",
-    "energy",
-    "border",
-    "trade",
-    "tariff",
-    "pledge",
-    "reform",
-    "court",
-    "police",
-    "housing",
-    "water",
-    "rail",
-    "port",
-    "farmers",
-    "pension",
-    "wages",
-    "inflation",
-    "army",
-    "navy",
-    "summit",
-    "sanctions",
-    "refugees",
-    "vaccine",
-    "doctors",
-    "teachers",
-    "strike",
-    "union",
-    "airport",
-    "highway",
-    "coal",
-    "wind",
-    "solar",
-    "nuclear",
-    "oil",
-    "gas",
-    "prices",
-    "markets",
-    "banks",
-    "debt",
-    "deficit",
-    "growth",
-    "jobs",
-]
-FILLER = [
-    "we",
-    "will",
-    "the",
-    "a",
-    "of",
-    "to",
-    "and",
-    "in",
-    "that",
-    "is",
-    "not",
-    "for",
-    "on",
-    "with",
-    "our",
-    "this",
-    "they",
-    "be",
-    "have",
-]
-
-
-def builtin_fill(url: str, quotes: int, seed: int) -> None:
-    """A small reproducible corpus written with Core inserts: enough shape for the four queries.
-
-    Every quote has three appearances in three sources, the third taken from the second taken from the first
-    (which names its source's outlet), so every third appearance starts a chain of depth 3."""
-    rng = random.Random(seed)
-    speakers = max(20, quotes // 200)
-    outlets = 40
-    sources = max(100, quotes // 5)
-    weights = [1 / (rank + 1) for rank in range(len(WORDS))]  # Zipf-like: a few common words, many rarer
-    engine = engine_for(url)
-    with engine.begin() as connection:
-        connection.execute(
-            insert(Outlet),
-            [
-                {
-                    "id": i,
-                    "name": f"Outlet {i}",
-                    "name_key": f"outlet {i}",
-                    "kind": "NEWSPAPER",
-                    "languages": ["en"],
-                }
-                for i in range(1, outlets + 1)
-            ],
-        )
-        connection.execute(
-            insert(Speaker),
-            [
-                {"id": i, "name": f"Speaker {i}", "name_key": f"speaker {i}", "kind": "PERSON"}
-                for i in range(1, speakers + 1)
-            ],
-        )
-        connection.execute(
-            insert(SpeakerAlias),
-            [
-                {"speaker_id": i, "name": f"S. {i}", "name_key": f"s {i}", "kind": "SHORT_FORM"}
-                for i in range(1, speakers + 1)
-            ],
-        )
-        for start in range(1, sources + 1, 10000):
-            connection.execute(
-                insert(Source),
-                [
-                    {
-                        "id": i,
-                        "kind": "ARTICLE",
-                        "title": f"Article {i}",
-                        "url": f"https://news{i % outlets}.example.org/{i}",
-                        "outlet_id": 1 + i % outlets,
-                        "published_on": 20200000 + (i % 12 + 1) * 100 + (i % 28 + 1),
-                        "language": "en",
-                    }
-                    for i in range(start, min(sources + 1, start + 10000))
-                ],
-            )
-        for start in range(1, quotes + 1, 5000):
-            rows: list[dict[str, Any]] = []
-            for i in range(start, min(quotes + 1, start + 5000)):
-                words = [
-                    rng.choice(FILLER) if rng.random() < 0.4 else rng.choices(WORDS, weights)[0]
-                    for _ in range(16)
-                ]
-                rows.append(
-                    {
-                        "id": i,
-                        "speaker_id": 1 + rng.randrange(speakers),
-                        "text": " ".join(words).capitalize() + ".",
-                        "language": "en",
-                        "said_on": 20200000 + (i % 12 + 1) * 100,
-                    }
-                )
-            connection.execute(insert(Quote), rows)
-            appearances = []
-            for row in rows:
-                first = 3 * (row["id"] - 1) + 1
-                for k in range(3):
-                    appearances.append(
-                        {
-                            "id": first + k,
-                            "quote_id": row["id"],
-                            "source_id": 1 + (row["id"] * 7 + k * 13) % sources,
-                            "text": row["text"],
-                            "relation": "VERBATIM",
-                            "attribution": f"Speaker {row['speaker_id']}",
-                            "taken_from_appearance_id": first + k - 1 if k else None,
-                        }
-                    )
-            connection.execute(insert(Appearance), appearances)
-        for table in Base.metadata.sorted_tables:
-            if "id" in table.c:
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"(SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false)"
-                    )
-                )
-        audit.record_rows(connection, cli_actor(), "benchFill", detail={"quotes": quotes, "seed": seed})
-    engine.dispose()
 
 
 @dataclass
@@ -873,7 +673,7 @@ def run(opts: argparse.Namespace, folder: Path) -> dict[str, Any]:
         meta["corpus"] = "reused"
     else:
         started = time.perf_counter()
-        meta["corpus"] = fill(url, opts.quotes, opts.seed, builtin=opts.builtin_filler)
+        meta["corpus"] = fill(url, opts.quotes, opts.seed)
         meta["fill_seconds"] = round(time.perf_counter() - started, 1)
         print(f"corpus: {opts.quotes} quotes by the {meta['corpus']} in {meta['fill_seconds']} s")
     engine = engine_for(url)
@@ -990,11 +790,6 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
         "--out", type=Path, default=Path("peer-bench-results.json"), help="the JSON results file"
     )
     parser.add_argument("--no-fill", action="store_true", help="reuse the corpus the database holds")
-    parser.add_argument(
-        "--builtin-filler",
-        action="store_true",
-        help="fill with the small built-in filler even when the generator exists",
-    )
     parser.add_argument(
         "--keep-peer-schema", action="store_true", help=f"leave the {PEER_SCHEMA} schema in place"
     )
