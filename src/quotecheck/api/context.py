@@ -71,6 +71,11 @@ class Context:
 
         return await self.run(fetch)
 
+    def act_as(self, viewer: Actor) -> None:
+        """Set who is asking, before the operation runs (the loaders depend on it: drafts)."""
+        self.viewer = viewer
+        self.loaders = Loaders(self)
+
     def require(self, role: TokenRole, doing: str) -> None:
         self.viewer.require(role, doing)
 
@@ -87,7 +92,7 @@ class Context:
             async with self._write_sessions() as session:
                 bind(session.sync_session, self.viewer, request_id=self.request_id)
                 async with session.begin():
-                    done = await session.run_sync(work)
+                    return await session.run_sync(work)
         except StaleDataError:
             raise Conflict(
                 "someone else changed this object at the same moment; reload it and apply your change again",
@@ -99,14 +104,18 @@ class Context:
                 "the change clashes with data written at the same moment (a name or key already taken, or a "
                 "record now in use); reload and try again"
             ) from None
-        # What the operation reads next must see this commit: a fresh read transaction, fresh loaders (the
-        # mutations of one operation run one after another, so nothing else is using them).
+        finally:
+            # What the operation reads next must see the database as it is now, committed or not (after a
+            # CONFLICT, the payload shows the current object): a fresh read transaction and fresh loaders.
+            # The mutations of one operation run one after another, so nothing else is using them.
+            await self._fresh_reads()
+
+    async def _fresh_reads(self) -> None:
         async with self._lock:
             if self._session is not None:
                 await self._session.close()
                 self._session = None
         self.loaders = Loaders(self)
-        return done
 
     async def close(self) -> None:
         """End the operation's transaction (read-only: rolled back) and return the connection."""

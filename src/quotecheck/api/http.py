@@ -189,11 +189,12 @@ class GraphQLEndpoint:
             if request.method == "GET"
             else {OperationType.QUERY, OperationType.MUTATION}
         )
-        viewer = await self._viewer(request, media)
-        if isinstance(viewer, Response):
-            return viewer
-        context = Context(self.sessions, rid, self.write_sessions, viewer=viewer)
+        context = Context(self.sessions, rid, self.write_sessions)
         try:
+            viewer = await self._viewer(request, media, context)
+            if isinstance(viewer, Response):
+                return viewer
+            context.act_as(viewer)
             result = await self.schema.execute(
                 query,
                 variable_values=variables,
@@ -231,7 +232,7 @@ class GraphQLEndpoint:
         payload["data"] = result.data
         return self._reply(media, payload, 200)
 
-    async def _viewer(self, request: Request, media: str) -> Actor | Response:
+    async def _viewer(self, request: Request, media: str, context: Context) -> Actor | Response:
         """Who sends this request: anonymous without an Authorization header, else the token's holder. A
         header that names no valid token is refused outright (401), not downgraded to anonymous, so a client
         with a revoked token learns it at once. The token is never logged or echoed."""
@@ -248,8 +249,8 @@ class GraphQLEndpoint:
             )
         else:
             try:
-                async with self.sessions() as session:
-                    actor = await session.run_sync(tokens.actor_for, secret)
+                # on the operation's own read session: no second connection for the lookup
+                actor = await context.run(lambda session: session.run_sync(tokens.actor_for, secret))
             except DBAPIError as error:
                 log.warning("token lookup failed: %s", error.orig)
                 body = _error_body(
