@@ -169,15 +169,16 @@ class GraphQLClient:
     async engine's pooled connections belong to that loop.
     """
 
-    def __init__(self, portal: Any, http: Any, engine: Any, token: str | None = None) -> None:
+    def __init__(self, portal: Any, http: Any, engine: Any, token: str | None = None, app: Any = None) -> None:
         self.portal = portal
         self.http = http
         self.engine = engine  # the app's AsyncEngine
         self.token = token  # sent as `Authorization: Bearer <token>` when set
+        self.app = app  # the Starlette app (app.state.graphql is the /graphql endpoint)
 
     def with_token(self, token: str | None) -> GraphQLClient:
         """The same client (same app, same loop) acting with another token (None: anonymous)."""
-        return GraphQLClient(self.portal, self.http, self.engine, token)
+        return GraphQLClient(self.portal, self.http, self.engine, token, self.app)
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         if self.token is not None:
@@ -217,7 +218,7 @@ def client_for(url: str) -> Iterator[GraphQLClient]:
     with anyio.from_thread.start_blocking_portal() as portal:
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://quotecheck.test")
         try:
-            yield GraphQLClient(portal, http, app.state.engine)
+            yield GraphQLClient(portal, http, app.state.engine, app=app)
         finally:
             portal.call(http.aclose)
             portal.call(app.state.engine.dispose)

@@ -99,4 +99,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine  # for /readyz, and for tests that count statements
+    app.state.graphql = graphql  # tests read its compiled-reads cache
     return app

@@ -24,6 +24,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from quotecheck.api.compiled import CompiledReads
 from quotecheck.api.context import Context
 from quotecheck.api.errors import client_error
 from quotecheck.auth import ANONYMOUS, Actor
@@ -99,11 +100,14 @@ class GraphQLEndpoint:
         *,
         write_sessions: async_sessionmaker[AsyncSession] | None = None,
         graphiql: bool = True,
+        compiled: bool = True,
     ) -> None:
         self.schema = schema
         self.sessions = sessions
         self.write_sessions = write_sessions
         self.graphiql = graphiql
+        # the hot read shapes, answered without the executor once it has answered them once (api/compiled.py)
+        self.compiled = CompiledReads(schema._schema) if compiled else None
 
     async def handle(self, request: Request) -> Response:
         rid = request_id(request)
@@ -195,6 +199,9 @@ class GraphQLEndpoint:
             if isinstance(viewer, Response):
                 return viewer
             context.act_as(viewer)
+            data = await self._compiled(context, query, operation, variables)
+            if data is not None:
+                return self._reply(media, {"data": data}, 200)
             result = await self.schema.execute(
                 query,
                 variable_values=variables,
@@ -222,6 +229,8 @@ class GraphQLEndpoint:
         finally:
             await context.close()
 
+        if self.compiled is not None and not result.errors and not self.compiled.known(query, operation):
+            self.compiled.learn(query, operation)
         errors = [self._format(error, rid) for error in result.errors or ()]
         # Field errors always carry a path; errors without one (parse, validation, variable coercion) mean
         # the operation never ran: the response then has no `data` entry at all (GraphQL spec, "Response").
@@ -231,6 +240,19 @@ class GraphQLEndpoint:
         payload: dict[str, Any] = {"errors": errors} if errors else {}
         payload["data"] = result.data
         return self._reply(media, payload, 200)
+
+    async def _compiled(
+        self, context: Context, query: str, operation: str | None, variables: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """`data` from a compiled plan of this document, or None for the executor to answer."""
+        compiled = self.compiled
+        plan = None if compiled is None else compiled.plan(query, operation)
+        if compiled is None or plan is None:
+            return None
+        data = await context.run(lambda session: compiled.run(plan, session, variables))
+        if data is not None:
+            compiled.hits += 1
+        return data
 
     async def _viewer(self, request: Request, media: str, context: Context) -> Actor | Response:
         """Who sends this request: anonymous without an Authorization header, else the token's holder. A

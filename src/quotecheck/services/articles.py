@@ -809,6 +809,15 @@ def extract_article(
             extractor.citations[extractor.citations.index(headline.citation)] = citation
             headline = replace(headline, citation=citation)
     if headline is not None:
+        # One passage is recorded once. A line whose words the extractor already gave a speaker ("according
+        # to X: "words) is that quotation, not also a headline over it; an unattributed quotation inside a
+        # headline is the headline's own words.
+        over = headline
+        if any(q.start < over.end and over.start < q.end for q in attributed):
+            headline = None
+        else:
+            unattributed = [q for q in unattributed if not (q.start < over.end and over.start < q.end)]
+    if headline is not None:
         quotes.append(headline)
     quotes.extend(attributed)
     speakers = list(dict.fromkeys(q.speaker for q in quotes if q.speaker))
