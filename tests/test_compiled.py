@@ -35,6 +35,13 @@ CUT = (
     "one: appearances(first: 1) { totalCount edges { node { id } } } "
     "two: appearances(first: 2) { edges { node { id citedAs } } } } } } }"
 )
+SEARCH = (
+    "query($q: String!) { quotes(first: 20, search: $q) { edges { node { id text speaker { name } } } } }"
+)
+SEARCH_OF = (
+    "query($q: String!, $s: ID!) { quotes(first: 5, search: $q, filter: {speakerId: $s}) { totalCount "
+    "edges { node { id appearances(first: 2) { edges { node { source { title } } } } } } } }"
+)
 WIDE = """
 query Wide($q: ID!, $s: ID!) {
   first: quote(id: $q) {
@@ -98,12 +105,24 @@ def _ids(engine: Engine) -> dict[str, list[str]]:
                     "OR taken_from_source_id IS NOT NULL ORDER BY id DESC LIMIT 6"
                 )
             ],
+            "words": _words(connection),
             "node": [
                 encode_id(kind, i)
                 for kind, table in (("Speaker", "speaker"), ("Outlet", "outlet"), ("Source", "source"))
                 for i in column(f"SELECT id FROM {table} ORDER BY id LIMIT 2")
             ],
         }
+
+
+def _words(connection: Any) -> list[str]:
+    """Searches that match: single words, a phrase and an exclusion, taken from stored quotes."""
+    texts = [
+        str(t) for t in connection.execute(text("SELECT text FROM quote ORDER BY id LIMIT 40")).scalars()
+    ]
+    words = [w.strip(".,;:!?\"'()") for t in texts for w in t.split()]
+    words = [w for w in dict.fromkeys(words) if len(w) >= 5 and w.isalpha()][:4]
+    first = texts[0].split()
+    return [*words, f'"{first[0]} {first[1]}"', f"{words[0]} -{words[1]}"]
 
 
 def _endpoint(client: GraphQLClient) -> Any:
@@ -136,11 +155,16 @@ def _check_all(client: GraphQLClient, ids: dict[str, list[str]]) -> int:
     cases += [(Q4, {"id": a}) for a in ids["chain"]]
     cases += [(WIDE, {"q": q, "s": s}) for q, s in zip(ids["quote"], ids["speaker"] * 2, strict=False)]
     cases += [(NODE, {"id": n}) for n in ids["node"] + ids["quote"][:2] + ids["chain"][:2]]
+    cases += [(SEARCH, {"q": w}) for w in ids["words"]]
+    cases += [(SEARCH_OF, {"q": w, "s": s}) for w in ids["words"][:3] for s in ids["speaker"][:2]]
+    found = 0
     for query, variables in cases:
         body, hits = _three_ways(client, query, variables)
         assert "errors" not in body, body
+        found += query == SEARCH and bool(body["data"]["quotes"]["edges"])
         assert hits == 1, f"the second request was not answered by the plan: {query[:60]} {variables}"
         answered += hits
+    assert found >= 3, "the searches find quotes"
     return answered
 
 

@@ -6,7 +6,8 @@ tenth of PostGraphile's throughput. PostGraphile's answer is to compile each que
 run the SQL; this module does the same for a deliberately small subset of the schema, and leaves everything
 else to the executor:
 
-- root fields `quote(id:)`, `speaker(id:)`, `node(id:)` and `quotes(first:, filter: {speakerId:})`;
+- root fields `quote(id:)`, `speaker(id:)`, `node(id:)`, `quotes(first:, filter: {speakerId:})` and
+  `quotes(first:, search:)` (ranked by services.search, as the executor ranks it);
 - on Quote, Speaker, Outlet, Source and Appearance the fields that are a column as stored (`id`, `version`,
   `text`, `name`, `title` ...), the to-one links (`speaker`, `quote`, `source`, `outlet`, `takenFrom`) and
   `Quote.appearances(first:) { totalCount edges { node } }`; `__typename`; aliases; fragments.
@@ -57,6 +58,7 @@ from quotecheck.api.ids import decode_id
 from quotecheck.api.pagination import MAX_PAGE
 from quotecheck.errors import QuotecheckError
 from quotecheck.global_ids import encode_id
+from quotecheck.services.search import parse_search, rank_quotes
 
 __all__ = ["CompiledReads", "Plan"]
 
@@ -199,8 +201,9 @@ class _Root:
     id_arg: ValueNode | None
     plan: _Object | None = None  # by_id
     plans: Mapping[str, _Object] = field(default_factory=dict)  # node: by type
-    first: int = 0  # quotes
-    page: _Page | None = None  # quotes
+    first: int = 0  # quotes, search
+    page: _Page | None = None  # quotes, search
+    search: ValueNode | None = None  # search
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,19 +354,26 @@ class _Compiler:
                     continue  # an ID of this type is left to the executor
             return _Root(key, "node", arguments["id"], plans=plans)
         if name == "quotes":
-            if set(arguments) != {"first", "filter"}:
+            # a speaker's quotes in ID order, or a search ranked by relevance (optionally of one speaker)
+            if not {"first"} <= set(arguments) <= {"first", "filter", "search"} or len(arguments) < 2:
                 raise _Unsupported("arguments")
-            first, given = arguments["first"], arguments["filter"]
-            if not isinstance(first, IntValueNode) or not isinstance(given, ObjectValueNode):
-                raise _Unsupported("non-literal first or filter")
-            if [f.name.value for f in given.fields] != ["speakerId"]:
-                raise _Unsupported("filters other than speakerId")
+            first, given = arguments["first"], arguments.get("filter")
+            if not isinstance(first, IntValueNode):
+                raise _Unsupported("a first that is not a literal")
+            speaker: ValueNode | None = None
+            if given is not None:
+                if not isinstance(given, ObjectValueNode) or [f.name.value for f in given.fields] != [
+                    "speakerId"
+                ]:
+                    raise _Unsupported("filters other than speakerId")
+                speaker = given.fields[0].value
             size = int(first.value)
             if not 0 <= size <= MAX_PAGE:
                 raise _Unsupported("first out of range")
-            return _Root(
-                key, "quotes", given.fields[0].value, first=size, page=self.page(node.selection_set, "Quote")
-            )
+            page = self.page(node.selection_set, "Quote")
+            if "search" in arguments:
+                return _Root(key, "search", speaker, first=size, page=page, search=arguments["search"])
+            return _Root(key, "quotes", speaker, first=size, page=page)
         raise _Unsupported(f"root field {name}")
 
 
@@ -555,6 +565,8 @@ class _Run:
                 raise _StepAside("a node type left to the executor")
             return self.by_ids(root.plans[type_name], [key]).get(key)
         assert root.page is not None
+        if root.kind == "search":
+            return self.search(root, variables)
         _, speaker = _decode(_value(root.id_arg, variables), "Speaker")
         node = root.page.node
         items: list[dict[str, Any]] = []
@@ -564,6 +576,39 @@ class _Run:
         count = 0
         if any(kind == "totalCount" for _, kind in root.page.keys):
             count = int(self.connection.scalar(_QUOTES_COUNT, {"speaker": speaker}) or 0)
+        return self.page(root.page, items, count)
+
+    def search(self, root: _Root, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """`quotes(first:, search:)`: the statement the executor runs for it (services.search ranks the
+        newest candidates), with the page's links joined in; ordered by score, then ID, both descending."""
+        assert root.page is not None
+        text = _value(root.search, variables)
+        if not isinstance(text, str):
+            raise _StepAside("no search text: the executor lists in ID order")
+        try:
+            query = parse_search(text)
+        except QuotecheckError:
+            raise _StepAside("a search the executor refuses") from None
+        where = []
+        if root.id_arg is not None:
+            where.append(
+                TABLES["Quote"].c.speaker_id == _decode(_value(root.id_arg, variables), "Speaker")[1]
+            )
+        ranked = rank_quotes(self.connection.dialect.name, query, where)
+        node = root.page.node
+        items: list[dict[str, Any]] = []
+        if root.page.edge_keys and root.first > 0:
+            statement = (
+                _select(node)
+                .where(ranked.where)
+                .order_by(ranked.score.desc(), TABLES["Quote"].c.id.desc())
+                .limit(root.first)
+            )
+            items = self.complete(node, list(self.connection.execute(statement).mappings()), "")
+        count = 0
+        if any(kind == "totalCount" for _, kind in root.page.keys):
+            counted = select(func.count()).select_from(TABLES["Quote"]).where(ranked.where)
+            count = int(self.connection.scalar(counted) or 0)
         return self.page(root.page, items, count)
 
 
