@@ -4,7 +4,7 @@
 
 The database must hold a corpus (`quotecheck bench generate --quotes 20000`). Requests go through the real ASGI
 app over httpx (no network, no load generator competing for the CPU), one at a time; for each of the peer
-benchmark's q1, q2 and q4 it times N requests with compiled reads off, then N with them on, alternately twice,
+benchmark's q1-q4 (q3 searching words taken from stored quotes) it times N requests with compiled reads off, then N with them on, alternately twice,
 and prints milliseconds per request and the ratio. Figures only; nothing here fails on a time.
 """
 
@@ -46,6 +46,8 @@ def arguments(url: str) -> dict[str, list[dict[str, Any]]]:
         quotes = ids("SELECT id FROM quote ORDER BY id LIMIT 200")
         speakers = ids("SELECT speaker_id FROM quote GROUP BY speaker_id HAVING count(*) >= 50 LIMIT 20")
         chains = ids(CHAINS)
+        texts = connection.execute(text("SELECT text FROM quote ORDER BY id LIMIT 200")).scalars()
+        words = list(dict.fromkeys(w for t in texts for w in t.split() if len(w) >= 6 and w.isalpha()))[:40]
     engine.dispose()
     if not (quotes and speakers and chains):
         raise SystemExit("the database holds no corpus: run `quotecheck bench generate --quotes 20000` first")
@@ -53,6 +55,7 @@ def arguments(url: str) -> dict[str, list[dict[str, Any]]]:
         "q1": [{"id": encode_id("Quote", i)} for i in quotes],
         "q2": [{"s": encode_id("Speaker", i)} for i in speakers],
         "q4": [{"id": encode_id("Appearance", i)} for i in chains],
+        "q3": [{"q": w} for w in words],
     }
 
 
@@ -78,8 +81,8 @@ async def main(url: str, requests: int) -> None:
         print(f"{requests} requests per measurement, one at a time; ms per request (median of 2)")
         print("| query | executor ms | compiled ms | executor / compiled | compiled hits |")
         print("| --- | ---: | ---: | ---: | ---: |")
-        for name in ("q1", "q2", "q4"):
-            query = QUOTECHECK[name]
+        for name in ("q1", "q2", "q3", "q4"):
+            query = QUOTECHECK["q3:search" if name == "q3" else name]
             executor: list[float] = []
             compiled: list[float] = []
             reads = CompiledReads(endpoint.schema._schema)

@@ -169,7 +169,9 @@ class GraphQLClient:
     async engine's pooled connections belong to that loop.
     """
 
-    def __init__(self, portal: Any, http: Any, engine: Any, token: str | None = None, app: Any = None) -> None:
+    def __init__(
+        self, portal: Any, http: Any, engine: Any, token: str | None = None, app: Any = None
+    ) -> None:
         self.portal = portal
         self.http = http
         self.engine = engine  # the app's AsyncEngine

@@ -188,7 +188,10 @@ def test_serve_demo_on_a_fresh_directory_answers_over_real_http(tmp_path: Path) 
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["Content-Type"].startswith("application/graphql-response+json")
-            assert json.load(response) == {"data": {"speakers": {"totalCount": 1}}}
+            assert json.load(response) == {
+                "data": {"speakers": {"totalCount": 1}},
+                "extensions": {"cost": {"requested": 20, "limit": 20000}},
+            }
         assert (tmp_path / "quotecheck.db").is_file()
     finally:
         server.terminate()

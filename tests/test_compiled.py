@@ -237,7 +237,8 @@ def test_what_the_plan_cannot_answer_is_left_to_the_executor(api: GraphQLClient,
     endpoint = _endpoint(api)
     _three_ways(api, Q1, {"id": quote})  # a fresh cache, taught the plan
     compiled = endpoint.compiled
-    for variables in ({"id": "not-an-id"}, {"id": speaker}, {"id": 12}, {}):
+    bad: list[dict[str, Any]] = [{"id": "not-an-id"}, {"id": speaker}, {"id": 12}, {}]
+    for variables in bad:
         before = compiled.hits
         answered = api.post(Q1, variables).json()
         assert compiled.hits == before, variables

@@ -17,10 +17,12 @@ from quotecheck.enums import SourceKind
 from quotecheck.errors import Conflict
 from quotecheck.global_ids import encode_id
 from quotecheck.models import Appearance, AuditEvent, Quote, Shingle, Source, Turn
+from quotecheck.services import corpus
 from quotecheck.services.appearances import appearance_hash
 from quotecheck.services.corpus import TABLES, CorpusSummary, generate_corpus
 from quotecheck.services.index import _rows, indexed_spans
 from quotecheck.services.quotes import quote_hash
+from quotecheck.services.search import search_quotes
 from quotecheck.services.sources import content_hash
 from quotecheck.settings import database_urls
 from tests.conftest import TEST_DATABASE_URL, _admin_engine, backend, client_for
@@ -73,6 +75,29 @@ def generated(corpus_url: str) -> Iterator[tuple[Engine, CorpusSummary]]:
 def db(generated: tuple[Engine, CorpusSummary]) -> Iterator[Session]:
     with session_scope(generated[0]) as session:
         yield session
+
+
+def _schema_objects(engine: Engine) -> set[tuple[str, ...]]:
+    """The indexes, triggers and constraints of a database, by name and definition."""
+    with engine.connect() as connection:
+        if backend() != "postgresql":
+            rows = connection.execute(
+                text(
+                    "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+                    "WHERE name NOT LIKE 'sqlite_stat%'"
+                )
+            )
+        else:
+            rows = connection.execute(
+                text(
+                    "SELECT 'index', indexname, tablename, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() UNION ALL "
+                    "SELECT 'constraint', conname, conrelid::regclass::text, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace UNION ALL "
+                    "SELECT 'trigger', tgname, tgrelid::regclass::text, '' FROM pg_trigger WHERE NOT tgisinternal"
+                )
+            )
+        return {tuple(row) for row in rows}
 
 
 def _rows_of(session: Session, table: str) -> list[tuple[object, ...]]:
@@ -229,3 +254,38 @@ def test_a_database_with_quotes_is_refused_without_append(scratch_engine: Engine
         assert after["shingle"] == before["shingle"]
         # a later write gets a fresh id (the sequences moved past the generated ones)
         assert connection.scalar(text("SELECT max(id) FROM quote")) == 100
+
+
+def test_the_schema_is_as_the_migrations_made_it(
+    generated: tuple[Engine, CorpusSummary], db: Session, tmp_path: Path
+) -> None:
+    """The generator drops indexes, foreign keys and full-text triggers while it loads: all come back."""
+    for url in _new_database(tmp_path):
+        fresh = make_engine(database_urls(url))
+        try:
+            assert _schema_objects(generated[0]) == _schema_objects(fresh)
+        finally:
+            fresh.dispose()
+    if backend() != "postgresql":  # the full-text index holds exactly the rows' words
+        for table in ("quote_fts", "source_fts"):
+            db.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"))
+    for order in (Quote.id, Quote.id.desc()):  # a quote of the first batch, and of the last
+        quote = db.scalars(select(Quote).order_by(order).limit(1)).one()
+        word = max(quote.text.rstrip(".?").split(), key=len)
+        assert quote.id in {found.id for found, _ in search_quotes(db, word, limit=QUOTES)}, word
+
+
+def test_a_failure_leaves_the_database_as_it_was(
+    scratch_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus, "_CHUNK_QUOTES", 100)  # a batch is written before the failure
+    before = _schema_objects(scratch_engine)
+
+    def fail(made: int, summary: CorpusSummary) -> None:
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        generate_corpus(scratch_engine, quotes=500, seed=1, on_progress=fail)
+    assert _schema_objects(scratch_engine) == before
+    with scratch_engine.connect() as connection:
+        assert not any(table_counts(connection).values())

@@ -23,4 +23,8 @@ def test_the_readme_has_examples() -> None:
 def test_each_example_gets_the_answer_shown(api: GraphQLClient, query: str, answer: str) -> None:
     response = api.post(query)
     assert response.status_code == 200
-    assert response.json() == json.loads(answer)
+    body = response.json()
+    # every answer reports its cost (api/cost.py); the README shows the data
+    cost = body.pop("extensions")["cost"]
+    assert 0 <= cost["requested"] <= cost["limit"]
+    assert body == json.loads(answer)

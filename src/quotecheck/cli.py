@@ -105,7 +105,9 @@ def db_upgrade(
         bool, typer.Option("--sql", help="Print the SQL instead of running it (offline mode).")
     ] = False,
 ) -> None:
-    """Upgrade the schema to REVISION (default: the latest)."""
+    """Upgrade the schema to REVISION (default: the latest). Warns when no recent backup is recorded."""
+    if not sql:
+        _warn_without_backup()
     shown, before, after, unindexed = _migrate(migrate.upgrade, revision, sql=sql)
     typer.echo(
         f"database {shown}: {before or 'empty'} -> {after.current or 'empty'}"
@@ -153,6 +155,67 @@ def db_current() -> None:
         typer.echo(f"{state.current} (head is {state.head}; run `quotecheck db upgrade`)")
 
 
+def _warn_without_backup() -> None:
+    """A warning (not a refusal: the administrator may have backed up by other means) before changing a
+    database that holds data when `db backup` recorded no backup of it in QUOTECHECK_BACKUP_MAX_AGE_HOURS."""
+    from quotecheck.services.backup import holds_data, last_backup, state_directory
+
+    settings = Settings.from_env()
+    hours = settings.backup_max_age_hours
+    if hours <= 0:
+        return
+    with _database(require_head=False) as (engine, urls):
+        if migrate.migration_state(engine).at_head or not holds_data(engine):
+            return
+    last = last_backup(state_directory(settings), urls)
+    if last is not None and dt.datetime.now(dt.UTC) - last.made_at < dt.timedelta(hours=hours):
+        return
+    when = (
+        "no backup" if last is None else f"the last backup ({last.made_at:%Y-%m-%d %H:%M} UTC, {last.file})"
+    )
+    typer.echo(
+        f"warning: {when} of {urls.display()} recorded in the last {hours} hours; "
+        "run `quotecheck db backup FILE` before upgrading (QUOTECHECK_BACKUP_MAX_AGE_HOURS=0 silences this)",
+        err=True,
+    )
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The backup to write (replaced only once complete); SQLite file or pg_dump archive."
+        ),
+    ],
+) -> None:
+    """Back the database up into FILE while it is in use (SQLite: online backup API; PostgreSQL: pg_dump -Fc)."""
+    from quotecheck.services.backup import backup
+
+    with _database(require_head=False) as (_engine, urls):
+        made = backup(urls, file)
+    typer.echo(f"backed up {urls.display()} to {made.file} ({made.size:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[
+        Path, typer.Argument(help="A backup that `quotecheck db backup` wrote, of the same engine.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a database that holds data.")] = False,
+) -> None:
+    """Replace the database's contents with FILE. Refuses a database holding data without --force. Stop the
+    API servers first."""
+    from quotecheck.services.backup import restore
+
+    with _database(require_head=False) as (engine, urls):
+        restore(urls, engine, file, force=force)
+        state = migrate.migration_state(engine)
+    typer.echo(f"restored {urls.display()} from {file} (revision {state.current or 'none'})")
+    if not state.at_head:
+        typer.echo("the restored database is not at the latest revision: run `quotecheck db upgrade`")
+
+
 @db_app.command("history")
 def db_history() -> None:
     """List the revisions, newest first."""
@@ -191,6 +254,8 @@ def serve(
     """Serve the GraphQL API (GraphiQL in a browser at /graphql; /healthz and /readyz for probes)."""
     import uvicorn
 
+    trusted_proxies = Settings.from_env().trusted_proxies  # also checks every setting before starting
+
     if demo:
         from quotecheck.demo import load_demo
 
@@ -212,7 +277,9 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
-        proxy_headers=False,
+        # the client's address (rate limits, logs) from X-Forwarded-For, only when sent by a trusted proxy
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
     )
 
 

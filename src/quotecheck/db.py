@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
@@ -28,10 +28,12 @@ from quotecheck.settings import DatabaseURLs, Settings
 
 __all__ = [
     "actor_of",
+    "async_reading",
     "async_session_factory",
     "async_writing",
     "bind",
     "check_connection",
+    "connection_lost",
     "has_written",
     "make_async_engine",
     "make_engine",
@@ -43,6 +45,7 @@ __all__ = [
 ]
 
 _BEGIN_OPTION = "quotecheck_sqlite_begin"
+_PG_POOL_RECYCLE_S = 1800
 
 
 def _sqlite_file(url: URL) -> Path:
@@ -100,7 +103,9 @@ def make_engine(
             engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms, foreign_keys=foreign_keys
         )
         return engine
-    return create_engine(urls.sync, echo=settings.echo_sql, pool_pre_ping=True)
+    return create_engine(
+        urls.sync, echo=settings.echo_sql, pool_pre_ping=True, pool_recycle=_PG_POOL_RECYCLE_S
+    )
 
 
 def make_async_engine(urls: DatabaseURLs | None = None, *, settings: Settings | None = None) -> AsyncEngine:
@@ -114,7 +119,18 @@ def make_async_engine(urls: DatabaseURLs | None = None, *, settings: Settings | 
             engine.sync_engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms, foreign_keys=True
         )
         return engine
-    return create_async_engine(urls.async_, echo=settings.echo_sql, pool_pre_ping=True)
+    # pre-ping: a pooled connection that a PostgreSQL restart (or a proxy's idle timeout) broke is found
+    # and replaced before use, so the pool recovers by itself; recycle: none is kept for over half an hour
+    # statement_timeout: a query the request deadline gave up on cannot run on in the server for long
+    timeout = settings.statement_timeout_ms
+    connect_args = {"options": f"-c statement_timeout={int(timeout)}"} if timeout > 0 else {}
+    return create_async_engine(
+        urls.async_,
+        echo=settings.echo_sql,
+        pool_pre_ping=True,
+        pool_recycle=_PG_POOL_RECYCLE_S,
+        connect_args=connect_args,
+    )
 
 
 def async_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
@@ -125,6 +141,17 @@ def writing(engine: Engine) -> Engine:
     """The same engine, but SQLite transactions take the write lock when they begin."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    return engine
+
+
+def async_reading(engine: AsyncEngine) -> AsyncEngine:
+    """The asyncio engine the API reads with. On PostgreSQL its connections run in autocommit: a request
+    that only reads then costs no BEGIN and no ROLLBACK round trip (two of the four a compiled read used to
+    make). Nothing is lost: at READ COMMITTED, PostgreSQL's level, every statement takes its own snapshot
+    inside a transaction too, and the read sessions never write (writes go through `async_writing`'s
+    sessions, in transactions). SQLite keeps its deferred transactions: they cost no round trip."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
     return engine
 
 
@@ -225,6 +252,31 @@ def _reset(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the real transaction, not a savepoint: the next one starts afresh
         session.info.pop(_WROTE, None)
         session.info.pop(_AUDITED, None)
+
+
+# PostgreSQL's SQLSTATEs for "the server is not there for you now": connection exceptions (class 08), a
+# shutdown or restart in progress, too many connections.
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03", "53300")
+# SQLite's: the file is locked past the busy timeout, cannot be opened, or cannot be read or written.
+_UNAVAILABLE_SQLITE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+
+
+def connection_lost(error: BaseException | None) -> bool:
+    """True when a driver error means the database cannot be reached or used just now (the client should
+    retry later: a 503), not that the statement was wrong (a bug) or took too long (a timeout)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    orig = error.orig
+    sqlite_name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(sqlite_name, str):
+        return sqlite_name.startswith(_UNAVAILABLE_SQLITE)
+    state = getattr(orig, "sqlstate", None)
+    # psycopg gives no SQLSTATE when it could not connect at all, or lost the connection
+    return state is None or state.startswith("08") or state in _UNAVAILABLE_STATES
 
 
 def describe_connection_error(urls: DatabaseURLs, error: DBAPIError) -> str:

@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /healthz, /readyz and /claimreview.jsonld, on an asyncio engine opened for
-the app's life."""
+"""The ASGI application: /graphql, /healthz, /readyz, /claimreview.jsonld, and the web page at / (with its
+files under /static), on an asyncio engine opened for the app's life."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from quotecheck import migrate
+from quotecheck import migrate, web
+from quotecheck.api import security
 from quotecheck.api.http import GraphQLEndpoint
-from quotecheck.api.schema import schema
-from quotecheck.db import async_session_factory, async_writing, make_async_engine
+from quotecheck.api.limits import Limits
+from quotecheck.api.ratelimit import RateLimiter, RateLimitMiddleware
+from quotecheck.api.schema import schema_for
+from quotecheck.db import async_reading, async_session_factory, async_writing, make_async_engine
 from quotecheck.errors import ValidationError
 from quotecheck.partial_date import PartialDate
 from quotecheck.services.claimreview import export_claim_reviews
@@ -47,7 +51,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     urls = settings.urls
     engine = make_async_engine(urls, settings=settings)
-    sessions = async_session_factory(engine)
+    sessions = async_session_factory(async_reading(engine))
     head = migrate.head_revision(migrate.alembic_config())
 
     async def healthz(_: Request) -> JSONResponse:
@@ -83,21 +87,41 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body = await anyio.to_thread.run_sync(_json_bytes, documents)  # a large export is slow to serialise
         return Response(body, media_type="application/ld+json")
 
+    limiter = RateLimiter.from_settings(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
         await engine.dispose()
+        if limiter is not None:
+            await limiter.close()
 
-    graphql = GraphQLEndpoint(schema, sessions, write_sessions=async_session_factory(async_writing(engine)))
+    limits = Limits.from_settings(settings)
+    graphql = GraphQLEndpoint(
+        schema_for(limits),
+        sessions,
+        write_sessions=async_session_factory(async_writing(engine)),
+        graphiql=settings.graphiql,
+        limits=limits,
+        persisted_queries=settings.persisted_queries,
+        timeout_s=settings.request_timeout_s,
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/claimreview.jsonld", claimreview_jsonld, methods=["GET"]),
+            *web.routes(),  # the fact-checker's page at / and its files under /static
         ],
         lifespan=lifespan,
+        middleware=[
+            *security.middleware(settings),  # outermost: headers and CORS on every answer, 429s included
+            *([] if limiter is None else [Middleware(RateLimitMiddleware, limiter=limiter)]),
+        ],
+        exception_handlers=security.exception_handlers(),
     )
     app.state.engine = engine  # for /readyz, and for tests that count statements
     app.state.graphql = graphql  # tests read its compiled-reads cache
+    app.state.limiter = limiter  # for tests, which run the app without its lifespan
     return app

@@ -12,14 +12,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from quotecheck.api.loaders import Loaders
 from quotecheck.auth import ANONYMOUS, Actor
-from quotecheck.db import bind
+from quotecheck.db import bind, connection_lost
 from quotecheck.enums import TokenRole
 from quotecheck.errors import Conflict
 
@@ -42,6 +42,7 @@ class Context:
         self._write_sessions = write_sessions
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._ended = False
         self.request_id = request_id
         self._loaders: Loaders | None = None
 
@@ -55,6 +56,9 @@ class Context:
 
     async def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self._lock:
+            if self._ended:
+                # a sibling resolver that graphql-core left running after a non-null field failed
+                raise RuntimeError("the operation has ended; its session is closed")
             if self._session is None:
                 self._session = self._sessions()
             return await work(self._session)
@@ -96,6 +100,9 @@ class Context:
         predicate matches no row; a unique key taken at the same moment) is a CONFLICT, not a crash."""
         if self._write_sessions is None:
             raise RuntimeError("this context cannot write")
+        # Give the read session's connection back first: an operation holding one pooled connection while it
+        # waits for a second deadlocks the pool once as many writes run at once as it has connections.
+        await self._fresh_reads()
         try:
             async with self._write_sessions() as session:
                 bind(session.sync_session, self.viewer, request_id=self.request_id)
@@ -120,13 +127,30 @@ class Context:
 
     async def _fresh_reads(self) -> None:
         async with self._lock:
-            if self._session is not None:
-                await self._session.close()
-                self._session = None
+            await self._close_session()
         self._loaders = None
 
     async def close(self) -> None:
-        """End the operation's transaction (read-only: rolled back) and return the connection."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """End the operation's transaction (read-only: rolled back) and return the connection.
+
+        graphql-core does not cancel sibling resolvers when a non-null field fails: one may still be using the
+        session, so closing waits for the lock, and later uses are refused (found by tests/test_fuzz.py)."""
+        async with self._lock:
+            self._ended = True
+            await self._close_session()
+
+    async def _close_session(self) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.close()
+        except DBAPIError as error:
+            # The rollback of a read on a connection the database dropped (a restart): nothing to undo, and
+            # the pool discards the connection; the operation's own error already says what happened.
+            if not connection_lost(error):
+                raise
+            await session.invalidate()  # hand the broken connection back to the pool, to be discarded
+            log.info(
+                "request %s: the read transaction's connection was lost: %s", self.request_id, error.orig
+            )

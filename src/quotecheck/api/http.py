@@ -5,6 +5,7 @@ specification gives for each kind of failure. Internal errors are masked and log
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -20,14 +21,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from quotecheck import web
 from quotecheck.api.compiled import CompiledReads
 from quotecheck.api.context import Context
+from quotecheck.api.cost import cost_report, text_cost
 from quotecheck.api.errors import client_error
+from quotecheck.api.limits import BodyTooLarge, Limits, read_body, statement_timed_out
+from quotecheck.api.persisted import PersistedQueries, PersistedQueryError
 from quotecheck.auth import ANONYMOUS, Actor
+from quotecheck.db import connection_lost
 from quotecheck.errors import QuotecheckError
 from quotecheck.services import tokens
 
@@ -37,7 +42,6 @@ log = logging.getLogger("quotecheck.api")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON_MEDIA = "application/json"
-MAX_BODY = 512 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
@@ -90,6 +94,9 @@ def _error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
+UNAVAILABLE = "the database cannot be reached; try again shortly"
+
+
 class GraphQLEndpoint:
     """An ASGI endpoint for /graphql; one Context (one session, one transaction) per operation."""
 
@@ -101,8 +108,14 @@ class GraphQLEndpoint:
         write_sessions: async_sessionmaker[AsyncSession] | None = None,
         graphiql: bool = True,
         compiled: bool = True,
+        limits: Limits | None = None,
+        persisted_queries: int = 1000,
+        timeout_s: float = 30.0,
     ) -> None:
         self.schema = schema
+        self.limits = limits or Limits()
+        self.persisted = PersistedQueries(persisted_queries)
+        self.timeout_s = timeout_s
         self.sessions = sessions
         self.write_sessions = write_sessions
         self.graphiql = graphiql
@@ -111,7 +124,18 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         rid = request_id(request)
-        response = await self._handle(request, rid)
+        try:
+            # The deadline cancels the operation's awaits, its database work included (QUOTECHECK_REQUEST_TIMEOUT_S).
+            async with asyncio.timeout(self.timeout_s or None):
+                response = await self._handle(request, rid)
+        except TimeoutError:
+            log.warning("request %s stopped after %s s", rid, self.timeout_s)
+            message = (
+                f"the request took longer than {self.timeout_s:g} s and was stopped; ask for less at once "
+                "(smaller pages, fewer nested fields) or try again later"
+            )
+            media = _accepted(request.headers.get("accept", "")) or JSON_MEDIA
+            response = self._reply(media, _error_body(message, "TIMEOUT"), 504)
         response.headers["X-Request-ID"] = rid
         return response
 
@@ -125,7 +149,7 @@ class GraphQLEndpoint:
                 return Response(
                     "GraphiQL is turned off here; POST GraphQL requests to /graphql", status_code=404
                 )
-            return HTMLResponse(get_graphql_ide_html("graphiql"))
+            return HTMLResponse(web.graphiql_html(), headers=web.PAGE_HEADERS)
         media = _accepted(accept)
         if media is None:
             return Response(
@@ -146,6 +170,10 @@ class GraphQLEndpoint:
                 variables = json.loads(variables_text) if variables_text else None
             except json.JSONDecodeError:
                 return self._reply(media, _error_body("`variables` is not valid JSON"), 400)
+            try:
+                extensions = json.loads(params["extensions"]) if params.get("extensions") else None
+            except json.JSONDecodeError:
+                return self._reply(media, _error_body("`extensions` is not valid JSON"), 400)
         elif request.method == "POST":
             content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != JSON_MEDIA:
@@ -156,9 +184,14 @@ class GraphQLEndpoint:
                     ),
                     415,
                 )
-            raw = await request.body()
-            if len(raw) > MAX_BODY:
-                return self._reply(media, _error_body(f"the request body is over {MAX_BODY} bytes"), 413)
+            try:
+                raw = await read_body(request, self.limits.body_bytes)
+            except BodyTooLarge:
+                message = (
+                    f"the request body is over {self.limits.body_bytes} bytes; send a smaller document, with "
+                    "long values in `variables`, or a persisted query"
+                )
+                return self._reply(media, _error_body(message), 413)
             try:
                 body = orjson.loads(raw)
             except orjson.JSONDecodeError:
@@ -176,8 +209,19 @@ class GraphQLEndpoint:
         else:
             return Response("use GET or POST", status_code=405, headers={"Allow": "GET, POST"})
 
+        if isinstance(extensions, dict) and "persistedQuery" in extensions:
+            try:
+                query = self.persisted.resolve(query, extensions["persistedQuery"])
+            except PersistedQueryError as error:
+                return self._request_error(media, _error_body(error.message, error.code)["errors"])
         if not isinstance(query, str) or not query.strip():
             return self._reply(media, _error_body("the request has no `query` string"), 400)
+        if len(query) > self.limits.query_bytes or len(query.encode("utf-8")) > self.limits.query_bytes:
+            message = (
+                f"the document is over {self.limits.query_bytes} bytes; ask for less at once, or move long "
+                "values into `variables`"
+            )
+            return self._request_error(media, _error_body(message, "QUERY_TOO_LARGE")["errors"])
         if variables is not None and not isinstance(variables, dict):
             return self._reply(media, _error_body("`variables` must be a JSON object"), 400)
         if operation is not None and not isinstance(operation, str):
@@ -201,7 +245,9 @@ class GraphQLEndpoint:
             context.act_as(viewer)
             data = await self._compiled(context, query, operation, variables)
             if data is not None:
-                return self._reply(media, {"data": data}, 200)
+                return self._reply(
+                    media, {"data": data, "extensions": self._cost(query, operation, variables)}
+                )
             result = await self.schema.execute(
                 query,
                 variable_values=variables,
@@ -226,8 +272,23 @@ class GraphQLEndpoint:
             return self._request_error(media, _error_body(message, "GRAPHQL_VALIDATION_FAILED")["errors"])
         except MissingQueryError:
             return self._reply(media, _error_body("the request has no `query` string"), 400)
+        except DBAPIError as error:
+            if not connection_lost(error):
+                raise
+            return self._unavailable(media, rid, error, _error_body(UNAVAILABLE, "DATABASE_UNAVAILABLE"))
         finally:
             await context.close()
+
+        lost = next(
+            (e.original_error for e in result.errors or () if connection_lost(e.original_error)), None
+        )
+        if lost is not None:
+            # The database went away (a restart, an outage): a 503 the client may retry, not a masked 500.
+            # Fields a mutation committed before it happened are still reported.
+            reply: dict[str, Any] = {"errors": [self._format(error, rid) for error in result.errors or ()]}
+            if result.data and any(value is not None for value in result.data.values()):
+                reply["data"] = result.data
+            return self._unavailable(media, rid, lost, reply)
 
         if self.compiled is not None and not result.errors and not self.compiled.known(query, operation):
             self.compiled.learn(query, operation)
@@ -236,10 +297,15 @@ class GraphQLEndpoint:
         # the operation never ran: the response then has no `data` entry at all (GraphQL spec, "Response").
         executed = result.data is not None or any(error.path is not None for error in result.errors or ())
         if not executed:
-            return self._request_error(media, errors)
+            return self._request_error(media, errors, result.extensions)
         payload: dict[str, Any] = {"errors": errors} if errors else {}
         payload["data"] = result.data
+        if result.extensions:
+            payload["extensions"] = result.extensions
         return self._reply(media, payload, 200)
+
+    def _cost(self, query: str, operation: str | None, variables: dict[str, Any] | None) -> dict[str, Any]:
+        return cost_report(text_cost(self.schema._schema, query, operation, variables), self.limits.cost)
 
     async def _compiled(
         self, context: Context, query: str, operation: str | None, variables: dict[str, Any] | None
@@ -249,6 +315,8 @@ class GraphQLEndpoint:
         plan = None if compiled is None else compiled.plan(query, operation)
         if compiled is None or plan is None:
             return None
+        if text_cost(self.schema._schema, query, operation, variables) > self.limits.cost:
+            return None  # the executor refuses it, with the cost in its message
         data = await context.run(lambda session: compiled.run(plan, session, variables))
         if data is not None:
             compiled.hits += 1
@@ -287,13 +355,36 @@ class GraphQLEndpoint:
             media, _error_body(message, "UNAUTHENTICATED"), 401, **{"WWW-Authenticate": challenge}
         )
 
-    def _request_error(self, media: str, errors: list[dict[str, Any]]) -> Response:
+    def _request_error(
+        self, media: str, errors: list[dict[str, Any]], extensions: dict[str, Any] | None = None
+    ) -> Response:
         """A GraphQL request error: a 400 for clients that speak graphql-response+json, a 200 for legacy
         application/json clients (GraphQL-over-HTTP, "Status Codes")."""
-        return self._reply(media, {"errors": errors}, 400 if media == GRAPHQL_RESPONSE else 200)
+        body: dict[str, Any] = (
+            {"errors": errors, "extensions": extensions} if extensions else {"errors": errors}
+        )
+        return self._reply(media, body, 400 if media == GRAPHQL_RESPONSE else 200)
+
+    def _unavailable(self, media: str, rid: str, error: BaseException, body: dict[str, Any]) -> Response:
+        log.warning("request %s: database unavailable: %s", rid, getattr(error, "orig", error))
+        return self._reply(media, body, 503, **{"Retry-After": "5"})
 
     def _format(self, error: GraphQLError, rid: str) -> dict[str, Any]:
         original = error.original_error
+        if connection_lost(original):
+            lost = GraphQLError(
+                UNAVAILABLE, nodes=error.nodes, path=error.path, extensions={"code": "DATABASE_UNAVAILABLE"}
+            )
+            return dict(lost.formatted)
+        if statement_timed_out(original):
+            log.warning("statement timeout in request %s at %s", rid, error.path)
+            message = (
+                "the database stopped a query that ran too long; ask for less at once or try again later"
+            )
+            timed_out = GraphQLError(
+                message, nodes=error.nodes, path=error.path, extensions={"code": "TIMEOUT"}
+            )
+            return dict(timed_out.formatted)
         if not client_error(original):
             log.error("internal error in request %s at %s", rid, error.path, exc_info=original)
             masked = GraphQLError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -10,18 +11,13 @@ import strawberry
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 
 from quotecheck import models
 from quotecheck.api.check import CheckQuoteInput, QuoteCheck
 from quotecheck.api.check import check_quote as run_check
+from quotecheck.api.cost import CostLimit
 from quotecheck.api.errors import BadInput
 from quotecheck.api.ids import decode_id
 from quotecheck.api.inputs import (
@@ -39,7 +35,7 @@ from quotecheck.api.inputs import (
     SpeakerFilter,
     SpeakerOrder,
 )
-from quotecheck.api.limits import depth_limit
+from quotecheck.api.limits import LimitedValidation, Limits
 from quotecheck.api.mutations import Mutation
 from quotecheck.api.pagination import (
     MAX_PAGE,
@@ -86,11 +82,11 @@ from quotecheck.services.search import (
 from quotecheck.services.sources import source_conditions
 from quotecheck.services.speakers import speaker_conditions
 
-__all__ = ["LIMITS", "build_schema", "schema", "schema_changes", "schema_sdl"]
+__all__ = ["LIMITS", "build_schema", "schema", "schema_changes", "schema_for", "schema_sdl"]
 
 M = TypeVar("M")
 
-LIMITS = {"depth": 15, "aliases": 30, "tokens": 4000}
+LIMITS = Limits()  # the defaults; a deployment sets its own through QUOTECHECK_MAX_* (see schema_for)
 
 _NODES: dict[str, tuple[type[Node], str]] = {
     "Speaker": (Speaker, "speaker"),
@@ -384,30 +380,30 @@ class _QuietSchema(strawberry.Schema):
         return None
 
 
-_LIMIT_RULES = (
-    depth_limit(LIMITS["depth"]),
-    *MaxAliasesLimiter(max_alias_count=LIMITS["aliases"]).validation_rules,
-)
-
-
-def build_schema(*, development: bool = False) -> strawberry.Schema:
+def build_schema(*, development: bool = False, limits: Limits = LIMITS) -> strawberry.Schema:
     return _QuietSchema(
         query=Query,
         mutation=Mutation,
         types=[Speaker, Outlet, Interview, Source, Quote, Appearance, FactCheck],
         config=StrawberryConfig(disable_field_suggestions=not development),
-        # Factories: Strawberry makes the extensions per request. The limit rules are made once, here: the
-        # validation cache is keyed by the rule classes, and new classes per request would defeat it.
+        # Factories: Strawberry makes the extensions per request. The limit rules are made once per Limits:
+        # the validation cache is keyed by the rule classes, and new classes per request would defeat it.
         extensions=[
             lambda: ParserCache(maxsize=256),
-            lambda: MaxTokensLimiter(max_token_count=LIMITS["tokens"]),
-            lambda: AddValidationRules(list(_LIMIT_RULES)),
-            lambda: ValidationCache(maxsize=256),
+            lambda: MaxTokensLimiter(max_token_count=limits.tokens),
+            lambda: LimitedValidation(limits),
+            lambda: CostLimit(limits.cost),
         ],
     )
 
 
 schema = build_schema()
+
+
+@functools.lru_cache(maxsize=8)
+def schema_for(limits: Limits) -> strawberry.Schema:
+    """The schema under a deployment's limits; the default limits share the module's schema."""
+    return schema if limits == LIMITS else build_schema(limits=limits)
 
 
 def schema_sdl() -> str:

@@ -11,24 +11,34 @@ The same seed writes the same rows (ids included, into an empty database). Conte
 services compute, so later imports recognise the rows, and the quote check's search index (`shingle`) is
 filled as `services.index.index_source` would fill it (unless `index=False`).
 
-Speed: rows are made as plain tuples with their ids assigned here, and written table by table in large
-batches through each engine's bulk path (SQLite: one prepared INSERT run by executemany; PostgreSQL: COPY),
-all in one transaction with one audit event (operation `benchGenerate`). Plain inserts: triggers fire.
+Speed (`docs/performance.md` has the figures and the profile): words are drawn by a table lookup done
+in C; rows are made as plain tuples with their ids assigned here, a batch of tables at a time, and written
+by a second thread while the next batch is made (`_Rows`: PostgreSQL by COPY; SQLite by one INSERT ...
+SELECT per table over a JSON array, which runs without Python's lock). Into empty tables, the secondary
+indexes and PostgreSQL's foreign keys are dropped first and made again at the end, and SQLite's full-text
+triggers are replaced by one INSERT ... SELECT per batch: all in the one transaction (a failure rolls
+everything back), with one audit event (operation `benchGenerate`).
 """
 
 from __future__ import annotations
 
+import array
+import bisect
 import datetime as dt
+import functools
+import hashlib
 import itertools
 import json
-import queue
+import operator
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -39,9 +49,7 @@ from quotecheck.matching import content_words, shingles, words
 from quotecheck.models import Base, Quote
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import audit
-from quotecheck.services.appearances import appearance_hash
 from quotecheck.services.index import shingle_hash
-from quotecheck.services.quotes import quote_hash
 from quotecheck.services.sources import content_hash
 from quotecheck.text import name_key
 
@@ -129,7 +137,12 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "shingle": ("hash", "source_id", "position"),
 }
-_CHUNK_QUOTES = 20_000  # quotes made before their rows are written (memory stays flat at a million)
+# SQLite's full-text tables (migration 0005): `<table>_fts` over these columns, filled by `<table>_fts_insert`.
+_FTS = {"quote": ("text",), "source": ("title", "text")}
+_PG_INDEX_MEMORY = "256MB"  # for building the indexes at the end (default 64MB: the GIN builds spill)
+_CHUNK_QUOTES = 20_000
+_STAGE = "temp.corpus_shingle"
+_BUFFERED_WORDS = 1 << 16  # quotes made before their rows are written (memory stays flat at a million)
 _SQLITE_CACHE_KIB = 524_288  # the generator's page cache: the hash indexes take rows all over
 
 # --- words ---------------------------------------------------------------------------------------------------
@@ -246,19 +259,65 @@ class _Words:
         for word in self.words:
             stem = content_words([found.key for found in words(word)])
             self.stems[word] = stem[0] if stem else None
-        self.cumulative = list(
-            itertools.accumulate(1.0 / (rank + 2.7) ** 1.05 for rank in range(len(self.words)))
-        )
+        cumulative = list(itertools.accumulate(1.0 / (rank + 2.7) ** 1.05 for rank in range(len(self.words))))
+        # Each word's share of [0, 2**32): 32 random bits pick a word. The top 16 bits alone decide most draws,
+        # looked up in a table (None where a word's share ends inside that slice: the bisection then decides).
+        self.bounds = [round(c / cumulative[-1] * 2**32) for c in cumulative]
+        self.table: list[str | None] = []
+        for top in range(1 << 16):
+            first = bisect.bisect_right(self.bounds, top << 16)
+            last = bisect.bisect_right(self.bounds, ((top + 1) << 16) - 1)
+            self.table.append(self.words[first] if first == last else None)
+        self.pick = functools.partial(bisect.bisect_right, self.bounds)
         self.rng = rng
+        self.buffer: list[str] = []
+        self.at = 0
 
     def tokens(self, count: int) -> list[str]:
-        return self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
+        """`count` words drawn by frequency (from a buffer drawn ahead, `_BUFFERED_WORDS` at a time)."""
+        at = self.at
+        if at + count > len(self.buffer):
+            self.buffer, at = self.buffer[at:] + self._draw(max(count, _BUFFERED_WORDS)), 0
+        self.at = at + count
+        return self.buffer[at : at + count]
+
+    def _draw(self, count: int) -> list[str]:
+        """Words drawn by frequency, mostly by a table lookup done in C (`random.choices` would run Python
+        code and a bisection per word)."""
+        draws = array.array("H", self.rng.randbytes(2 * count))
+        if sys.byteorder == "big":  # the same seed draws the same words on every machine
+            draws.byteswap()
+        found = list(map(self.table.__getitem__, draws))
+        # The draws the table leaves open take 16 more bits, and a bisection: still no Python loop but one
+        # assignment each.
+        open_ = list(itertools.compress(range(count), map(operator.is_, found, itertools.repeat(None))))
+        low = array.array("H", self.rng.randbytes(2 * len(open_)))
+        if sys.byteorder == "big":
+            low.byteswap()
+        high = map(operator.lshift, map(draws.__getitem__, open_), itertools.repeat(16))
+        for at, word in zip(
+            open_, map(self.words.__getitem__, map(self.pick, map(operator.or_, high, low))), strict=True
+        ):
+            found[at] = word
+        return found  # type: ignore[return-value]  # every None was replaced
 
     def sentence(self, count: int, end: str = ".") -> tuple[str, list[str]]:
         """A sentence and its words (as the vocabulary spells them)."""
         tokens = self.tokens(count)
         text = " ".join(tokens)
         return text[0].upper() + text[1:] + end, tokens
+
+
+def _quote_hash(speaker_id: int, text: str) -> str:
+    """`services.quotes.quote_hash` for words spaced once (as all made here are), without re-spacing them."""
+    return hashlib.sha256(f"quote\x1f{speaker_id}\x1f{text}".encode()).hexdigest()
+
+
+def _appearance_hash(quote_id: int, source_id: int, start: int, text: str) -> str:
+    """`services.appearances.appearance_hash`, likewise (a test holds both to the services')."""
+    return hashlib.sha256(
+        f"appearance\x1f{quote_id}\x1f{source_id}\x1f{start}\x1f{text}".encode()
+    ).hexdigest()
 
 
 def _date(rng: random.Random, ordinal: int, weights: tuple[float, float, float]) -> PartialDate:
@@ -321,85 +380,221 @@ class _Ids:
 
 
 class _Rows:
-    """Rows made and not yet written, by table; written in `TABLES` order by the engine's bulk path.
+    """Rows made and not yet written, by table; a second thread writes each batch, in `TABLES` order,
+    while this one makes the next.
 
-    A thread of its own writes each batch while the next one is made: the database's work (SQLite's, done
-    without Python's lock; PostgreSQL's, in the server) overlaps the making of rows."""
+    SQLite: each table's rows of a batch go in as one JSON array, in one INSERT ... SELECT over its elements
+    (encoding it takes this thread little time), which SQLite runs without Python's lock: `executemany` took
+    the lock for every row, and waited for it while this thread held it. Then the full-text tables are
+    filled for the batch's rows. PostgreSQL: COPY (the JSON route costs the server 4-12x its CPU); the
+    server's share of the work, search vectors above all, is what overlaps the making."""
 
-    def __init__(self, connection: Connection, summary: CorpusSummary) -> None:
+    def __init__(
+        self, connection: Connection, summary: CorpusSummary, fts: Sequence[str] = (), staged: bool = False
+    ) -> None:
         self.connection = connection
         self.summary = summary
+        self.fts = fts  # SQLite: the tables whose full-text triggers are suspended (this fills their index)
         self.pending: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
         self.postgres = connection.dialect.name == "postgresql"
-        self.statements: dict[str, str] = {}
-        self.queue: queue.Queue[dict[str, list[tuple[Any, ...]]] | None] = queue.Queue(maxsize=1)
+        self.statements = _statements(connection)
+        if staged:  # SQLite: shingles go to `_STAGE` (see `_stage_shingles`)
+            self.statements["shingle"] = self.statements["shingle"].replace(
+                "INSERT INTO shingle ", f"INSERT INTO {_STAGE} "
+            )
+        self.job: threading.Thread | None = None
         self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="corpus-writer", daemon=True)
-        self.thread.start()
 
     def write(self) -> None:
-        """Hand the rows made so far to the writer (waiting while it is still busy with the batch before)."""
-        if self.failure is None:
-            self.queue.put(self.pending)
-        self.pending = {name: [] for name in TABLES}
-        self._check()
+        """Hand the rows made so far to the writer (waiting for the batch before to be written first)."""
+        self._wait()
+        batch, self.pending = self.pending, {name: [] for name in TABLES}
+        if self.postgres:
+            self._start(lambda: self._copy(batch))
+            return
+        payloads: list[tuple[str, str]] = []
+        ranges: list[tuple[str, int, int]] = []
+        for name in TABLES:
+            rows = batch[name]
+            if rows:
+                payloads.append((self.statements[name], orjson.dumps(rows).decode()))
+                self.summary.counts[name] += len(rows)
+                if name in self.fts:
+                    ranges.append((name, min(row[0] for row in rows), max(row[0] for row in rows)))
+        self._start(lambda: self._load(payloads, ranges))
 
     def finish(self) -> None:
-        """Wait until every batch is written; re-raise the writer's error, if any."""
-        self.queue.put(None)
-        self.thread.join()
-        self._check()
+        """Wait until every batch is written; raise the writer's error, if any."""
+        self._wait()
 
     def stop(self) -> None:
         """Wait for the writer to stop (after the maker failed; the transaction is rolled back)."""
-        self.failure = self.failure or RuntimeError("stopped")
-        self.queue.put(None)
-        self.thread.join()
+        if self.job is not None:
+            self.job.join()
+            self.job = None
 
-    def _check(self) -> None:
-        if self.failure is not None:
-            self.thread.join()
-            raise self.failure
-
-    def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.failure is not None:
-                continue  # drain, so that the maker never blocks
+    def _start(self, work: Callable[[], None]) -> None:
+        def run() -> None:
             try:
-                for name in TABLES:
-                    rows = batch[name]
-                    if rows:
-                        if name == "shingle":
-                            rows.sort()  # neighbours in the primary key's B-tree: fewer pages touched
-                        self._write(name, rows)
-                        self.summary.counts[name] += len(rows)
+                work()
             except BaseException as error:  # handed to the maker's thread, raised there
                 self.failure = error
 
-    def _write(self, name: str, rows: list[tuple[Any, ...]]) -> None:
-        columns = _COLUMNS[name]
-        if self.postgres:
-            quote = self.connection.dialect.identifier_preparer.quote
-            copy_in = f"COPY {quote(name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-            driver: Any = self.connection.connection.driver_connection
-            driver_error = self.connection.dialect.loaded_dbapi.Error
+        self.job = threading.Thread(target=run, name="corpus-writer", daemon=True)
+        self.job.start()
+
+    def _wait(self) -> None:
+        self.stop()
+        if self.failure is not None:
+            raise self.failure
+
+    def _copy(self, batch: dict[str, list[tuple[Any, ...]]]) -> None:
+        driver: Any = self.connection.connection.driver_connection
+        driver_error = self.connection.dialect.loaded_dbapi.Error
+        for name in TABLES:
+            rows = batch[name]
+            if not rows:
+                continue
+            statement = self.statements[name]
             try:
-                with driver.cursor() as cursor, cursor.copy(copy_in) as copy:
+                with driver.cursor() as cursor, cursor.copy(statement) as copy:
                     for row in rows:
                         copy.write_row(row)
             except driver_error as error:
                 raise DBAPIError.instance(
-                    copy_in, None, error, driver_error, dialect=self.connection.dialect
+                    statement, None, error, driver_error, dialect=self.connection.dialect
                 ) from error
-            return
-        statement = self.statements.get(name)
-        if statement is None:  # plain SQL: Core would add the Python-side defaults (timestamps) as parameters
-            quote = self.connection.dialect.identifier_preparer.quote
-            statement = self.statements[name] = (
-                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})"
+            self.summary.counts[name] += len(rows)
+
+    def _load(self, payloads: Sequence[tuple[str, str]], ranges: Sequence[tuple[str, int, int]]) -> None:
+        for statement, payload in payloads:
+            self.connection.exec_driver_sql(statement, (payload,))
+        for name, first, last in ranges:
+            columns = ", ".join(_FTS[name])
+            self.connection.exec_driver_sql(
+                f"INSERT INTO {name}_fts(rowid, {columns}) SELECT id, {columns} FROM {name} "
+                "WHERE id BETWEEN ? AND ?",
+                (first, last),
             )
-        self.connection.exec_driver_sql(statement, rows)
+
+
+def _statements(connection: Connection) -> dict[str, str]:
+    """Per table, the statement that writes a batch: PostgreSQL's COPY, or SQLite's INSERT that takes the
+    rows as one JSON array of arrays (`_COLUMNS` order)."""
+    quote = connection.dialect.identifier_preparer.quote
+    statements = {}
+    for name in TABLES:
+        columns = _COLUMNS[name]
+        listed = ", ".join(quote(c) for c in columns)
+        if connection.dialect.name == "postgresql":
+            statements[name] = f"COPY {quote(name)} ({listed}) FROM STDIN"
+        else:
+            values = ", ".join(f"value ->> {i}" for i in range(len(columns)))
+            statements[name] = f"INSERT INTO {quote(name)} ({listed}) SELECT {values} FROM json_each(?)"
+    return statements
+
+
+def _stage_shingles(connection: Connection) -> bool:
+    """SQLite, into an empty `shingle` table: its rows go to a temporary table first and into `shingle` in
+    key order at the end (`_unstage_shingles`). Its key begins with a hash, so rows inserted as made land
+    all over its B-tree, which at a million quotes outgrows the page cache; in key order they are appended."""
+    if connection.exec_driver_sql("SELECT 1 FROM shingle LIMIT 1").first() is not None:
+        return False
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_STAGE}")
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE {_STAGE[5:]} (hash INTEGER, source_id INTEGER, position INTEGER)"
+    )
+    return True
+
+
+def _unstage_shingles(connection: Connection) -> None:
+    connection.exec_driver_sql(
+        f"INSERT INTO shingle (hash, source_id, position) SELECT hash, source_id, position FROM {_STAGE} "
+        "ORDER BY hash, source_id, position"
+    )
+    connection.exec_driver_sql(f"DROP TABLE {_STAGE}")
+
+
+def _suspend_fts(connection: Connection) -> list[tuple[str, str, str]]:
+    """SQLite: drop the triggers that index each inserted row for full-text search (`_Rows` indexes a batch
+    at a time instead, several times faster); returns (table, trigger, its SQL) for `_restore_fts`. Inside the
+    transaction, so a failure puts them back."""
+    suspended = []
+    for name in _FTS:
+        trigger = f"{name}_fts_insert"
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
+            (trigger, name),
+        ).scalar()
+        if sql is not None:
+            connection.exec_driver_sql(f"DROP TRIGGER {trigger}")
+            suspended.append((name, trigger, str(sql)))
+    return suspended
+
+
+def _restore_fts(connection: Connection, suspended: Sequence[tuple[str, str, str]]) -> None:
+    for _, _, sql in suspended:
+        connection.exec_driver_sql(sql)
+
+
+def _suspend_indexes(connection: Connection) -> list[str]:
+    """Drop the secondary indexes of the tables that are empty (those that back a constraint stay), and on
+    PostgreSQL their foreign keys and the keys no foreign key refers to; returns the statements that make
+    them again (`_restore_indexes`).
+
+    Building an index over a million rows at once, and checking a foreign key over them in one join, cost a
+    fraction of keeping them current row by row (PostgreSQL's manual, "Populating a Database"). Inside the
+    transaction: a failure puts them back, and a unique index or a foreign key checks every row as it is
+    made again."""
+    quote = connection.dialect.identifier_preparer.quote
+    drop: list[str] = []
+    make: list[str] = []
+    unique: list[str] = []
+    keys: list[str] = []
+    for name in TABLES:
+        table = quote(name)
+        if connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None:
+            continue
+        if connection.dialect.name == "postgresql":
+            for index, definition in connection.exec_driver_sql(
+                "SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                "AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1",
+                (table,),
+            ):
+                drop.append(f"DROP INDEX {index}")
+                make.append(definition)
+            # Its foreign keys; and its primary key and unique constraints that no foreign key refers to
+            # (`shingle`'s key begins with a hash: kept current, it is written all over).
+            for key, definition, kind in connection.exec_driver_sql(
+                "SELECT quote_ident(conname), pg_get_constraintdef(oid), contype FROM pg_constraint k "
+                "WHERE conrelid = %s::regclass AND (contype = 'f' OR contype IN ('p', 'u') AND NOT EXISTS "
+                "(SELECT FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)) ORDER BY 1",
+                (table,),
+            ):
+                drop.append(f"ALTER TABLE {table} DROP CONSTRAINT {key}")
+                (keys if kind == "f" else unique).append(
+                    f"ALTER TABLE {table} ADD CONSTRAINT {key} {definition}"
+                )
+        else:  # an index without SQL is a constraint's own
+            for index, definition in connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY 1",
+                (name,),
+            ):
+                drop.append(f"DROP INDEX {quote(index)}")
+                make.append(definition)
+    for statement in drop:
+        connection.exec_driver_sql(statement)
+    return make + unique + keys
+
+
+def _restore_indexes(connection: Connection, statements: Sequence[str]) -> None:
+    """Make again what `_suspend_indexes` dropped."""
+    if statements and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{_PG_INDEX_MEMORY}'")
+    for statement in statements:
+        connection.exec_driver_sql(statement)
 
 
 class _Generator:
@@ -712,7 +907,7 @@ class _Generator:
                     language,
                     said_on.key,
                     interview_id,
-                    quote_hash(guest.id, quote_text),
+                    _quote_hash(guest.id, quote_text),
                 )
             )
             for topic in set(
@@ -733,7 +928,7 @@ class _Generator:
                     None,
                     None,
                     None,
-                    appearance_hash(quote_id, transcript_id, start, quote_text),
+                    _appearance_hash(quote_id, transcript_id, start, quote_text),
                 )
             )
             if rng.random() < 0.02:
@@ -850,7 +1045,7 @@ class _Generator:
                         None if by_source else origin,
                         transcript_id if by_source else None,
                         f"in {outlet_name}" if by_source else None,
-                        appearance_hash(quote_id, source_id, start, piece),
+                        _appearance_hash(quote_id, source_id, start, piece),
                     )
                 )
                 if relation == "EXCERPT":
@@ -982,7 +1177,10 @@ def generate_corpus(
                         "or give --append to add the corpus after them"
                     )
                 ids, taken = _Ids(_first_ids(connection)), _taken(connection)
-                rows = _Rows(connection, summary)
+                suspended = _suspend_fts(connection) if sqlite else []
+                staged = sqlite and index and _stage_shingles(connection)
+                dropped = _suspend_indexes(connection)
+                rows = _Rows(connection, summary, [name for name, _, _ in suspended], staged)
                 try:
                     _make(
                         _Generator(random.Random(seed), quotes, ids, rows, taken, index), began, on_progress
@@ -991,6 +1189,10 @@ def generate_corpus(
                     rows.stop()
                     raise
                 rows.finish()
+                _restore_fts(connection, suspended)
+                if staged:
+                    _unstage_shingles(connection)
+                _restore_indexes(connection, dropped)
                 if rows.postgres:  # the ids were given: move the sequences past them
                     for name in TABLES:
                         if name not in ("quote_topic", "shingle"):
