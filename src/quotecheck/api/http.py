@@ -243,11 +243,9 @@ class GraphQLEndpoint:
             if isinstance(viewer, Response):
                 return viewer
             context.act_as(viewer)
-            data = await self._compiled(context, query, operation, variables)
-            if data is not None:
-                return self._reply(
-                    media, {"data": data, "extensions": self._cost(query, operation, variables)}
-                )
+            compiled = await self._compiled(context, query, operation, variables)
+            if compiled is not None:
+                return self._reply(media, compiled)
             result = await self.schema.execute(
                 query,
                 variable_values=variables,
@@ -304,23 +302,23 @@ class GraphQLEndpoint:
             payload["extensions"] = result.extensions
         return self._reply(media, payload, 200)
 
-    def _cost(self, query: str, operation: str | None, variables: dict[str, Any] | None) -> dict[str, Any]:
-        return cost_report(text_cost(self.schema._schema, query, operation, variables), self.limits.cost)
-
     async def _compiled(
         self, context: Context, query: str, operation: str | None, variables: dict[str, Any] | None
     ) -> dict[str, Any] | None:
-        """`data` from a compiled plan of this document, or None for the executor to answer."""
+        """The response body (`data` and the cost) from a compiled plan of this document, or None for the
+        executor to answer."""
         compiled = self.compiled
         plan = None if compiled is None else compiled.plan(query, operation)
         if compiled is None or plan is None:
             return None
-        if text_cost(self.schema._schema, query, operation, variables) > self.limits.cost:
+        cost = text_cost(self.schema._schema, query, operation, variables)
+        if cost > self.limits.cost:
             return None  # the executor refuses it, with the cost in its message
         data = await context.run(lambda session: compiled.run(plan, session, variables))
-        if data is not None:
-            compiled.hits += 1
-        return data
+        if data is None:
+            return None
+        compiled.hits += 1
+        return {"data": data, "extensions": cost_report(cost, self.limits.cost)}
 
     async def _viewer(self, request: Request, media: str, context: Context) -> Actor | Response:
         """Who sends this request: anonymous without an Authorization header, else the token's holder. A
