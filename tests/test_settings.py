@@ -62,3 +62,21 @@ def test_numbers_and_switches_are_checked() -> None:
         Settings.from_env({"QUOTECHECK_SQLITE_BUSY_TIMEOUT_MS": "soon"})
     with pytest.raises(ConfigError, match="not a yes/no value"):
         Settings.from_env({"QUOTECHECK_ECHO_SQL": "maybe"})
+
+
+def test_the_connection_pool_is_sized_by_settings() -> None:
+    from quotecheck.db import make_async_engine
+
+    settings = Settings.from_env(
+        {
+            "QUOTECHECK_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+            "QUOTECHECK_DB_POOL_SIZE": "7",
+            "QUOTECHECK_DB_MAX_OVERFLOW": "0",
+        }
+    )
+    engine = make_async_engine(settings=settings)  # no connection is made until one is used
+    assert engine.pool.size() == 7  # type: ignore[attr-defined]
+    assert engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+    assert Settings.from_env({}).db_pool_size == 10  # not SQLAlchemy's 5: see quotecheck.db
+    with pytest.raises(ConfigError, match="too small"):
+        Settings.from_env({"QUOTECHECK_DB_POOL_SIZE": "0"})

@@ -18,6 +18,8 @@
 | `QUOTECHECK_CORS_ORIGINS` | empty | origins allowed to call the API from a browser, comma-separated; empty sends no CORS headers |
 | `QUOTECHECK_REQUEST_TIMEOUT_S` | `30` | seconds an operation may run before it is stopped (`TIMEOUT`); `0` is no limit |
 | `QUOTECHECK_STATEMENT_TIMEOUT_MS` | `20000` | PostgreSQL `statement_timeout` of the API's connections; `0` is no limit |
+| `QUOTECHECK_DB_POOL_SIZE` | `10` | PostgreSQL connections each API worker keeps open |
+| `QUOTECHECK_DB_MAX_OVERFLOW` | `10` | connections a worker may open beyond those, closed again when returned |
 | `QUOTECHECK_RATE_LIMIT` | empty (off) | requests per client address, e.g. `120/minute` or `10/second;300/minute`; empty or `0` is off |
 | `QUOTECHECK_TOKEN_RATE_LIMIT` | as `QUOTECHECK_RATE_LIMIT` | requests per bearer token (usually higher); `0` is off |
 | `QUOTECHECK_REDIS_URL` | empty | `redis://127.0.0.1:6379/0`: rate limits shared by every worker and server (else per worker, in memory) |
@@ -189,6 +191,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     request_timeout_s: float = 30.0
     statement_timeout_ms: int = 20_000
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
     rate_limit: str = ""  # checked by _rate_limit; parsed by quotecheck.api.ratelimit
     token_rate_limit: str | None = None  # None: as rate_limit
     redis_url: str = ""
@@ -217,6 +221,8 @@ class Settings:
             cors_origins=_origins(env, "QUOTECHECK_CORS_ORIGINS"),
             request_timeout_s=_seconds(env, "QUOTECHECK_REQUEST_TIMEOUT_S", 30.0),
             statement_timeout_ms=_positive(env, "QUOTECHECK_STATEMENT_TIMEOUT_MS", 20_000, zero=True),
+            db_pool_size=_positive(env, "QUOTECHECK_DB_POOL_SIZE", 10),
+            db_max_overflow=_positive(env, "QUOTECHECK_DB_MAX_OVERFLOW", 10, zero=True),
             rate_limit=_rate_limit(env, "QUOTECHECK_RATE_LIMIT") or "",
             token_rate_limit=_rate_limit(env, "QUOTECHECK_TOKEN_RATE_LIMIT"),
             redis_url=env.get("QUOTECHECK_REDIS_URL", "").strip(),
