@@ -56,6 +56,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quotecheck import models
 from quotecheck.api.ids import decode_id
 from quotecheck.api.pagination import MAX_PAGE
+from quotecheck.api.types import NESTED_PAGE
 from quotecheck.errors import QuotecheckError
 from quotecheck.global_ids import encode_id
 from quotecheck.services.search import parse_search, rank_quotes
@@ -65,8 +66,6 @@ __all__ = ["CompiledReads", "Plan"]
 log = logging.getLogger("quotecheck.api")
 
 Row = Mapping[Any, Any]  # a RowMapping
-NESTED_PAGE = 20  # as api.types.NESTED_PAGE (imported there from here would be circular for no gain)
-
 TABLES: dict[str, Table] = {
     "Quote": models.Quote.__table__,  # type: ignore[dict-item]
     "Speaker": models.Speaker.__table__,  # type: ignore[dict-item]
@@ -636,9 +635,6 @@ class CompiledReads:
         self.plans[key] = compile_plan(self.schema, query, operation_name)
         if len(self.plans) > self.size:
             self.plans.popitem(last=False)
-
-    def known(self, query: str, operation_name: str | None) -> bool:
-        return (query, operation_name) in self.plans
 
     async def run(
         self, plan: Plan, session: AsyncSession, variables: Mapping[str, Any] | None

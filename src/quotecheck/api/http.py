@@ -288,8 +288,8 @@ class GraphQLEndpoint:
                 reply["data"] = result.data
             return self._unavailable(media, rid, lost, reply)
 
-        if self.compiled is not None and not result.errors and not self.compiled.known(query, operation):
-            self.compiled.learn(query, operation)
+        if self.compiled is not None and not result.errors:
+            self.compiled.learn(query, operation)  # compiles a document once; a known one is left as it is
         errors = [self._format(error, rid) for error in result.errors or ()]
         # Field errors always carry a path; errors without one (parse, validation, variable coercion) mean
         # the operation never ran: the response then has no `data` entry at all (GraphQL spec, "Response").
