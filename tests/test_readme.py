@@ -33,7 +33,9 @@ def test_each_example_gets_the_answer_shown(api: GraphQLClient, query: str, answ
     assert body == json.loads(answer)
 
 
-MUTATION = re.search(r"```graphql\n(mutation \{\n  updateSpeaker.*?)```", README.read_text(encoding="utf-8"), re.S)
+MUTATION = re.search(
+    r"```graphql\n(mutation \{\n  updateSpeaker.*?)```", README.read_text(encoding="utf-8"), re.S
+)
 
 
 def test_the_update_speaker_example_works_on_the_demo(
