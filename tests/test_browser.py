@@ -496,3 +496,71 @@ def test_date_placeholders_do_not_look_like_values(page: Page) -> None:
             """() => getComputedStyle(document.querySelector("input[inputmode=numeric]"), "::placeholder").fontStyle"""
         )
         assert style == "italic"
+
+
+def _write(server: Server, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(
+        f"{server.base}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {server.token}"},
+        timeout=10,
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    (payload,) = body["data"].values()
+    assert payload["userErrors"] == [], payload
+    return dict(payload)
+
+
+def test_the_check_compares_secondary_evidence_with_the_quotation(page: Page, server: Server) -> None:
+    """A report whose one sentence holds two quotations, taken from Foreign Policy's interview (text not held):
+    the check lines the claim up with one quotation, never with the reporter's words between the two."""
+    first, second = "The old treaty is finished", "I would sign a new one tomorrow"
+    text = f"Asked about the treaty, Lavrov said: “{first},” before adding, with a smile: “{second}.”"
+    found = _api(
+        server,
+        '{ speakers(filter: {name: "lavrov"}) { edges { node { id } } } '
+        'sources(search: "Law of Politics") { edges { node { id title } } } }',
+    )
+    lavrov = found["speakers"]["edges"][0]["node"]["id"]
+    (origin,) = [
+        e["node"]["id"] for e in found["sources"]["edges"] if "Law of Politics" in e["node"]["title"]
+    ]
+    report = _write(
+        server,
+        "mutation ($i: CreateSourceInput!) { createSource(input: $i) { source { id } userErrors { message } } }",
+        {"i": {"kind": "ARTICLE", "title": "Treaty talk in brief", "text": text, "language": "en"}},
+    )["source"]["id"]
+    for words in (first, second):
+        quote = _write(
+            server,
+            "mutation ($i: CreateQuoteInput!) { createQuote(input: $i) { quote { id } userErrors { message } } }",
+            {"i": {"speakerId": lavrov, "text": words, "language": "en"}},
+        )["quote"]["id"]
+        _write(
+            server,
+            "mutation ($i: CreateAppearanceInput!) { createAppearance(input: $i) { appearance { id } "
+            "userErrors { message } } }",
+            {
+                "i": {
+                    "quoteId": quote,
+                    "sourceId": report,
+                    "textAsPublished": words,
+                    "relation": "EXCERPT",
+                    "takenFromSourceId": origin,
+                }
+            },
+        )
+    page.goto("/#/check")
+    page.get_by_label("Quote as published").fill("The old treaty would sign a new one tomorrow")
+    page.get_by_label("Attributed to").fill("Sergey Lavrov")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "ALTERED")
+    match = page.locator(".match", has_text="Treaty talk in brief")
+    expect(match.locator(".badge.secondary")).to_have_text("Secondary")
+    expect(match.locator(".passage")).to_contain_text("would sign a new one tomorrow")
+    expect(match.locator(".passage del.d.substitution")).to_have_text(re.compile(r"\bI\b"))
+    expect(match.locator(".passage")).not_to_contain_text("finished")
+    expect(match.locator(".diffs")).not_to_contain_text("is finished")
+    expect(page.locator("#check-result")).not_to_contain_text("before adding")
+    shoot(page, "check-two-quotations")
