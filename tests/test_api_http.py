@@ -193,6 +193,9 @@ def test_an_unacceptable_accept_is_a_406(api: GraphQLClient, accept: str) -> Non
         assert response.status_code == 406
         assert f"accept {GRAPHQL_RESPONSE} or {JSON}" in response.text
         assert GENERATED_ID.match(response.headers["x-request-id"])
+        # labelled, and shaped like every other error a client reads
+        assert media(response) == JSON
+        assert response.json()["errors"][0]["extensions"]["code"] == "NOT_ACCEPTABLE"
 
 
 # --- status codes of GraphQL request errors: 400 with graphql-response+json, 200 with application/json -----------
@@ -722,3 +725,15 @@ def test_readyz_on_a_database_that_cannot_be_reached(unreachable_api: GraphQLCli
         "status": "unavailable",
         "reason": "the database cannot be reached; check QUOTECHECK_DATABASE_URL and that the server is up",
     }
+
+
+def test_schema_graphql_is_served_as_committed(api: GraphQLClient) -> None:
+    """Code generators read the schema from a running server: the same text as the committed file."""
+    from pathlib import Path
+
+    response = api.request("GET", "/schema.graphql")
+    assert response.status_code == 200
+    assert media(response) == "text/plain"
+    committed = Path(__file__).resolve().parents[1] / "schema.graphql"
+    assert response.text == committed.read_text(encoding="utf-8")
+    assert "type Query" in response.text

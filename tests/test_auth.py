@@ -287,3 +287,21 @@ def test_malformed_authorization_headers(scratch_api: GraphQLClient, header: str
     )
     assert response.status_code == 401
     assert _codes(response) == ["UNAUTHENTICATED"]
+
+
+@pytest.mark.parametrize(
+    ("secret", "says"),
+    [
+        ("qc_short", "starts with qc_ but is not the shape of a quotecheck token"),
+        ("qc_" + "A" * 42, "starts with qc_ but is not the shape of a quotecheck token"),
+        ("abc123", "is not a quotecheck token (they start with qc_)"),
+        ("qc_" + "C" * 43, "unknown or revoked"),
+    ],
+)
+def test_the_token_message_fits_the_token(scratch_api: GraphQLClient, secret: str, says: str) -> None:
+    """A token that starts with qc_ is never told that quotecheck tokens start with qc_."""
+    response = scratch_api.with_token(secret).post("{ speakers { totalCount } }")
+    assert response.status_code == 401
+    message = response.json()["errors"][0]["message"]
+    assert says in message
+    assert secret not in message

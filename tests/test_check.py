@@ -264,6 +264,34 @@ def test_a_secondary_appearance_with_no_origin_is_not_evidence(session: Session)
     assert check(session, SENTENCE).outcome.verdict is Verdict.NOT_FOUND
 
 
+def test_a_sentence_with_two_quotations_is_two_pieces_of_evidence(session: Session) -> None:
+    """Secondary evidence is compared with the quotation, not the running text: the reporter's words between
+    two quotations of one sentence are never aligned with the claim."""
+    lavrov = create_speaker(session, name="Sergey Lavrov")
+    origin = create_source(session, kind=SourceKind.TRANSCRIPT, title="The interview (text not held)")
+    corpus = Corpus(lavrov, lavrov, origin)
+    first, second = "The old treaty is finished", "I would sign a new one tomorrow"
+    text = f"Asked about the treaty, Lavrov said: “{first},” before adding, with a smile: “{second}.”"
+    article = _article(session, corpus, text, first, taken_from=origin).source
+    quote = create_quote(session, speaker=lavrov, text=second)
+    create_appearance(
+        session,
+        quote=quote,
+        source=article,
+        text=second,
+        relation=AppearanceRelation.EXCERPT,
+        taken_from_source=origin,
+    )
+    altered = check(session, "The old treaty would sign a new one tomorrow").outcome
+    assert altered.verdict is Verdict.ALTERED
+    for match in altered.matches:
+        assert "before adding" not in match.passage, match.passage
+        assert all("is finished" not in d.original for d in match.differences), match.differences
+    said = check(session, second).outcome
+    assert said.verdict is Verdict.VERBATIM
+    assert said.matches[0].passage == second
+
+
 # --- speakers ----------------------------------------------------------------------------------------------------
 def test_the_speaker_name_is_resolved_through_aliases(session: Session, corpus: Corpus) -> None:
     result = check(session, SENTENCE, "sergei LAVROV")

@@ -196,3 +196,146 @@ def test_serve_demo_on_a_fresh_directory_answers_over_real_http(tmp_path: Path) 
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+# --- the first hour: every message a new user meets says what to do (issue 20) ----------------------------------
+
+
+def _error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line a refused command prints: exit code 2, no traceback, nothing on stdout."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("--help",),
+        ("db", "--help"),
+        ("db", "upgrade", "--help"),
+        ("check", "--help"),
+        ("import", "transcript", "--help"),
+        ("serve", "--help"),
+        ("schema", "export", "--help"),
+    ],
+)
+def test_help_shows_plain_metavars(command: tuple[str, ...]) -> None:
+    result = run(*command)
+    assert result.returncode == 0, result.stderr
+    for typer_form in ("<bool>", "<str>", "<list[", "<path>", "<int>", "{text}", "{file}"):
+        assert typer_form not in result.stdout, (typer_form, result.stdout)
+
+
+def test_help_names_what_is_there() -> None:
+    usage = run("check", "--help").stdout
+    assert "[OPTIONS] TEXT" in usage and "--speaker" in usage and "TEXT" in usage
+    assert "[OPTIONS] [REVISION]" in run("db", "upgrade", "--help").stdout
+    db_help = run("db", "--help").stdout
+    summary = db_help.split("Options")[0]
+    assert "backup" in summary and "restore" in summary
+    imports = run("import", "--help").stdout
+    assert "come later" not in imports
+    for kind in ("transcripts", "articles", "quote feeds", "ClaimReview"):
+        assert kind in imports.split("Options")[0]
+    assert "--out" in run("schema", "export", "--help").stdout
+    assert "--output" not in run("schema", "export", "--help").stdout  # the old name works, unlisted
+
+
+def test_db_history_lines_are_whole_sentences() -> None:
+    lines = run("db", "history").stdout.strip().splitlines()
+    assert len(lines) >= 6
+    for line in lines:
+        assert line.endswith("."), line
+    assert any("and one fact-check per review URL." in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(("schema", "export"), "-o"), (("schema", "export"), "--out"), (("export", "claimreview"), "--out")],
+)
+@pytest.mark.parametrize("where", ["missing folder", "a folder"])
+def test_a_file_that_cannot_be_written_is_one_line(
+    scratch_url: str, tmp_path: Path, command: tuple[str, ...], option: str, where: str
+) -> None:
+    assert run("db", "upgrade", url=scratch_url).returncode == 0
+    target = tmp_path / "no-such-folder" / "out.txt" if where == "missing folder" else tmp_path
+    line = _error_line(run(*command, option, str(target), url=scratch_url))
+    if where == "missing folder":
+        assert f"the directory {tmp_path / 'no-such-folder'} does not exist" in line
+    else:
+        assert f"{tmp_path} is a directory; give a file name" in line
+
+
+def test_both_exports_take_out_and_the_old_output_still_works(scratch_url: str, tmp_path: Path) -> None:
+    assert run("db", "upgrade", url=scratch_url).returncode == 0
+    for option in ("--out", "--output"):
+        target = tmp_path / f"schema{option}.graphql"
+        result = run("schema", "export", option, str(target))
+        assert result.returncode == 0, result.stderr
+        assert "type Query" in target.read_text(encoding="utf-8")
+    exported = tmp_path / "claimreview.json"
+    result = run("export", "claimreview", "--out", str(exported), url=scratch_url)
+    assert result.returncode == 0, result.stderr
+    assert exported.read_text(encoding="utf-8").strip() == "[]"
+
+
+def test_an_export_that_fails_leaves_the_old_file_alone(tmp_path: Path) -> None:
+    """The --out file is checked, not truncated, before the database is read."""
+    kept = tmp_path / "claimreview.json"
+    kept.write_text("[1]\n", encoding="utf-8")
+    result = run("export", "claimreview", "--out", str(kept), url="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert kept.read_text(encoding="utf-8") == "[1]\n"
+
+
+def test_serve_on_a_busy_port_says_so_first(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--demo", "--port", str(port), cwd=tmp_path)
+    assert result.stdout == ""
+    line = _error_line(result)
+    assert line.startswith(f"error: port {port} is in use") and "--port" in line
+    assert not (tmp_path / "quotecheck.db").exists()  # nothing made before the port was known free
+
+
+def test_serve_on_a_fresh_directory_makes_no_empty_database(tmp_path: Path) -> None:
+    line = _error_line(run("serve", "--port", str(_free_port()), cwd=tmp_path))
+    assert "there is no database at quotecheck.db yet" in line
+    assert "quotecheck db upgrade" in line and "quotecheck serve --demo" in line
+    assert "back it up" not in line
+    assert not (tmp_path / "quotecheck.db").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_database_is_not_called_one_to_back_up(scratch_url: str) -> None:
+    assert run("db", "current", url=scratch_url).returncode == 0  # there, with no schema
+    line = _error_line(run("demo", url=scratch_url))
+    assert "the database is empty (no schema yet)" in line and "quotecheck db upgrade" in line
+    assert "back it up" not in line
+
+
+def test_import_transcript_without_a_title_names_the_flag(scratch_url: str, tmp_path: Path) -> None:
+    assert run("db", "upgrade", url=scratch_url).returncode == 0
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text("HOST: Welcome.\nGUEST: Thank you.\n", encoding="utf-8")
+    line = _error_line(run("import", "transcript", str(transcript), url=scratch_url))
+    assert "has no title" in line and '--title "..."' in line
+
+
+def test_check_refuses_a_language_no_source_has(scratch_url: str) -> None:
+    assert run("db", "upgrade", url=scratch_url).returncode == 0
+    assert run("demo", url=scratch_url).returncode == 0
+    line = _error_line(run("check", "NATO", "--speaker", "Lavrov", "--language", "xx", url=scratch_url))
+    assert "--language 'xx'" in line and "stored sources are in en" in line and "leave --language out" in line
+    malformed = _error_line(run("check", "NATO", "--speaker", "Lavrov", "--language", "e", url=scratch_url))
+    assert "is not a language tag" in malformed
+    fine = run("check", "NATO", "--speaker", "Lavrov", "--language", "en", url=scratch_url)
+    assert fine.returncode == 0, fine.stderr

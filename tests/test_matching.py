@@ -655,3 +655,30 @@ def test_any_run_of_the_interviewers_turns_given_to_the_interviewee_is_misattrib
         outcome.explanation == "These words are in “Interview”, said by Susan Glasser, not by Sergey Lavrov."
     )
     assert outcome.matches[0].passage == text
+
+
+def test_secondary_evidence_is_compared_with_one_quotation_not_the_running_text() -> None:
+    """A sentence holding two quotations: the reporter's words between them are not the speaker's, and a claim
+    is aligned against one quotation, never run on from the first into the second."""
+    text = (
+        'Mayor Elena Grant opened the bridge on Monday. "The work is finished," Grant said, before adding: '
+        '"I would build it again tomorrow." Residents cheered.'
+    )
+    first, second = "The work is finished", "I would build it again tomorrow."
+    spans = [
+        Span(text.index(quoted), text.index(quoted) + len(quoted), 5, "Elena Grant", appearance_id=n)
+        for n, quoted in enumerate((first, second), 1)
+    ]
+    report = Document(9, "Bridge opens", text, False, spans)
+    second_only = check("I would build it again tomorrow", 5, "Elena Grant", [report])
+    assert second_only.verdict is Verdict.VERBATIM
+    assert second_only.matches[0].passage == "I would build it again tomorrow"
+    # "The work" is claimed before the second quotation: it is not lined up with "is finished" in the first
+    changed = check("The work would build it again tomorrow", 5, "Elena Grant", [report])
+    assert changed.verdict is Verdict.ALTERED
+    (match,) = changed.matches
+    assert match.passage == "I would build it again tomorrow"
+    assert all("finished" not in d.original and "Grant said" not in d.original for d in match.differences)
+    # two quotations run together as one are not "word for word as said"
+    fused = check("The work is finished, I would build it again tomorrow", 5, "Elena Grant", [report])
+    assert fused.verdict is not Verdict.VERBATIM

@@ -1,4 +1,4 @@
-"""The `quotecheck` command line: administration (`db ...`) and the demo; later issues add more commands.
+"""The `quotecheck` command line: administration (`db ...`), the demo, imports, exports, the check, tokens.
 
 Every command opens one session (one transaction) and commits only when it succeeds, but `import quotes`,
 which commits a batch at a time so that a long feed survives an interruption. Errors the user can fix
@@ -12,15 +12,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from quotecheck import __version__, migrate
 from quotecheck.db import check_connection, describe_connection_error, make_engine, session_scope
-from quotecheck.errors import DatabaseUnavailable, QuotecheckError, ValidationError
+from quotecheck.errors import DatabaseUnavailable, QuotecheckError, SchemaOutOfDate, ValidationError
 from quotecheck.settings import DatabaseURLs, Settings
 
 __all__ = ["app", "main"]
@@ -33,12 +35,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(
-    help="Administer the schema (Alembic migrations): upgrade, downgrade, current, history. Back up first.",
+    help="Administer the database: upgrade, downgrade, current, history (Alembic migrations); backup, restore.",
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
 import_app = typer.Typer(
-    help="Bring documents in: transcripts (articles and feeds come later).", no_args_is_help=True
+    help="Bring documents in: transcripts, articles, quote feeds, ClaimReview.", no_args_is_help=True
 )
 app.add_typer(import_app, name="import")
 index_app = typer.Typer(help="The quote check's search index.", no_args_is_help=True)
@@ -53,6 +55,8 @@ app.add_typer(schema_app, name="schema")
 def _database(*, require_head: bool = True) -> Iterator[tuple[Engine, DatabaseURLs]]:
     settings = Settings.from_env()
     urls = settings.urls
+    if require_head:
+        _refuse_missing_sqlite_file(urls)
     engine = make_engine(urls, settings=settings)
     try:
         check_connection(engine, urls)
@@ -63,6 +67,39 @@ def _database(*, require_head: bool = True) -> Iterator[tuple[Engine, DatabaseUR
         raise DatabaseUnavailable(describe_connection_error(urls, error)) from None
     finally:
         engine.dispose()
+
+
+def _refuse_missing_sqlite_file(urls: DatabaseURLs) -> None:
+    """A command that needs the schema must not leave an empty SQLite file behind: say how to make one."""
+    name = urls.sync.database
+    if not urls.is_sqlite or not name or name == ":memory:" or name.startswith("file:"):
+        return
+    if not Path(name).expanduser().exists():
+        raise SchemaOutOfDate(
+            f"there is no database at {name} yet ({urls.display()}); create it with `quotecheck db upgrade` "
+            "(then `quotecheck demo` loads the demo, or import your own data), or run `quotecheck serve --demo`"
+        )
+
+
+def _write_file(path: Path, text: str, option: str, example: str) -> None:
+    """Write an output file, or say in one line why it cannot be written (never a traceback)."""
+    _check_writable(path, option, example)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ValidationError(
+            f"{option} {path} cannot be written ({error.strerror}); write elsewhere"
+        ) from None
+
+
+def _check_writable(path: Path, option: str, example: str) -> None:
+    """Refuse a folder, or a file in a folder that does not exist, before any work is done."""
+    if path.is_dir():
+        raise ValidationError(f"{option} {path} is a directory; give a file name, such as {path / example}")
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"{option} {path}: the directory {path.parent} does not exist; create it, or write elsewhere"
+        )
 
 
 def _version(value: bool) -> None:
@@ -204,8 +241,7 @@ def db_restore(
     ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite a database that holds data.")] = False,
 ) -> None:
-    """Replace the database's contents with FILE. Refuses a database holding data without --force. Stop the
-    API servers first."""
+    """Replace the database's contents with FILE (one holding data needs --force); stop the API first."""
     from quotecheck.services.backup import restore
 
     with _database(require_head=False) as (engine, urls):
@@ -223,7 +259,8 @@ def db_history() -> None:
     head = migrate.head_revision(config)
     for revision, down, message in migrate.history(config):
         marker = " (head)" if revision == head else ""
-        typer.echo(f"{down or '<base>'} -> {revision}{marker}: {message.splitlines()[0] if message else ''}")
+        summary = " ".join(message.split("\n\n")[0].split()) if message else ""
+        typer.echo(f"{down or '<base>'} -> {revision}{marker}: {summary}")
 
 
 @app.command("demo")
@@ -254,6 +291,7 @@ def serve(
     """Serve the GraphQL API (GraphiQL in a browser at /graphql; /healthz and /readyz for probes)."""
     import uvicorn
 
+    _check_port(host, port)
     trusted_proxies = Settings.from_env().trusted_proxies  # also checks every setting before starting
 
     if demo:
@@ -283,20 +321,54 @@ def serve(
     )
 
 
+def _check_port(host: str, port: int) -> None:
+    """Before anything else: a busy port fails here in one line, not after "serving ..." in uvicorn's log."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise ValidationError(
+            f"--host {host!r} is not an address of this machine; give 127.0.0.1 or 0.0.0.0"
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ValidationError(
+                    f"port {port} is in use on {host}: stop what listens there, or pick another with --port"
+                ) from None
+            if error.errno == errno.EACCES:
+                raise ValidationError(
+                    f"port {port} needs more privileges than this user has; pick one above 1023 with --port"
+                ) from None
+            raise ValidationError(
+                f"cannot listen on {host}:{port} ({error.strerror}); check --host and --port"
+            ) from None
+
+
 @schema_app.command("export")
 def schema_export(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.")
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+        Path | None, typer.Option("--output", hidden=True, help="The old name of --out, kept for scripts.")
     ] = None,
 ) -> None:
     """Print the GraphQL schema (SDL) that the code defines; `schema.graphql` is this output, committed."""
     from quotecheck.api.schema import schema_sdl
 
-    if output is None:
+    target = out or output
+    if target is None:
         typer.echo(schema_sdl(), nl=False)
     else:
-        output.write_text(schema_sdl(), encoding="utf-8")
-        typer.echo(f"wrote {output}")
+        _write_file(target, schema_sdl(), "--out", "schema.graphql")
+        typer.echo(f"wrote {target}")
 
 
 @schema_app.command("check")
@@ -350,6 +422,10 @@ def import_transcript_command(
     from quotecheck.services.transcripts import import_transcript, read_transcript
 
     parsed = read_transcript(file)
+    if not (title or parsed.title or "").strip():
+        raise ValidationError(
+            f'{file} has no title: give one with --title "..." (a JSON transcript may carry "title")'
+        )
     with _database() as (engine, _urls), session_scope(engine, write=True) as session:
         report = import_transcript(
             session,
@@ -391,6 +467,8 @@ def check_command(
     from quotecheck.services.checks import CheckRequest, check_quote, result_document
 
     with _database() as (engine, _urls), session_scope(engine) as session:
+        if language is not None:
+            _known_language(session, language)
         result = check_quote(
             session, CheckRequest(text=text, speaker_name=speaker, said_on=said_on, language=language)
         )
@@ -410,6 +488,22 @@ def check_command(
             typer.echo(
                 f"   - {difference['kind']}: {difference['claimed']!r} / {difference['original']!r} {difference['note']}"
             )
+
+
+def _known_language(session: Session, language: str) -> None:
+    """--language narrows the check to sources in that language: one no stored source has is a mistake."""
+    from quotecheck.services._validate import language as language_tag
+    from quotecheck.services.sources import source_languages
+
+    tag = language_tag(language, "--language")
+    held = source_languages(session)
+    if tag not in held:
+        having = (
+            f"stored sources are in {', '.join(held)}" if held else "no stored source records its language"
+        )
+        raise ValidationError(
+            f"--language {language!r}: {having}; give one of those, or leave --language out to check every source"
+        )
 
 
 @index_app.command("rebuild")
@@ -553,13 +647,15 @@ def export_claimreview_command(
 
     from quotecheck.services.claimreview import export_claim_reviews
 
+    if out is not None:
+        _check_writable(out, "--out", "claimreview.json")  # before the database is read
     with _database() as (engine, _urls), session_scope(engine) as session:
         documents = export_claim_reviews(session, since=since)
     text = json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    _write_file(out, text, "--out", "claimreview.json")
     typer.echo(f"wrote {len(documents)} ClaimReviews to {out}")
 
 
@@ -811,8 +907,9 @@ def bench_generate(
         ),
     ] = False,
 ) -> None:
-    """Fill the database with a realistic, reproducible corpus (speakers, outlets, interviews with transcripts,
-    reprints with provenance chains, fact-checks), in one transaction with one audit event."""
+    """Fill the database with a realistic, reproducible corpus, in one transaction with one audit event.
+
+    Speakers, outlets, interviews with transcripts, reprints with provenance chains, fact-checks."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -847,10 +944,45 @@ def bench_generate(
     )
 
 
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH"}
+
+
+def _plain_help(command: Any) -> Any:
+    """Help in the usual shape (`--port INTEGER`, `FILE`, `[REVISION]`, flags alone) instead of Typer's own
+    `<int>`, `{file}` and `<bool>`, for every command and group below `command`."""
+    for param in command.params:
+        if not hasattr(param, "bare_type"):
+            continue  # a Typer before 0.2x: click's own forms already
+        if isinstance(param, typer.core.TyperOption):
+            if param.is_flag:
+                param.metavar = ""
+            elif param.metavar is None:
+                kind = param.bare_type().removeprefix("list[").removesuffix("]")
+                param.metavar = _METAVARS.get(kind, kind.upper())
+        elif isinstance(param, typer.core.TyperArgument) and param.metavar is None:
+            shown = param.metavar = (param.name or "value").upper()
+            usage = shown if param.required else f"[{shown}]"
+            # Typer wraps a required argument in braces in the usage line; the usual form is the bare name
+            param.get_usage_pieces = lambda ctx, usage=usage: [usage]  # type: ignore[method-assign,misc]
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # the name column says it
+    made_help_option = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = made_help_option(ctx)
+        if option is not None:
+            option.metavar = ""  # a flag, not a `<bool>` to type
+        return option
+
+    command.get_help_option = help_option
+    for child in getattr(command, "commands", {}).values():
+        _plain_help(child)
+    return command
+
+
 def main() -> None:
     """Console entry point: user-fixable errors become one line on stderr and exit code 2."""
     try:
-        app()
+        _plain_help(typer.main.get_command(app))()
     except QuotecheckError as error:
         typer.echo(f"error: {error.message}", err=True)
         raise SystemExit(2) from None

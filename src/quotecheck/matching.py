@@ -338,15 +338,23 @@ def _place(
         if only is None or doc.spans[doc._owner[i]].speaker_id == only:
             positions.setdefault(word.key, []).append(i)
     votes: Counter[int] = Counter()
+    anchors: dict[int, int] = {}  # per diagonal, the first document word that voted for it
     for i, key in enumerate(keys):
         for p in positions.get(key, ()):
             votes[p - i] += 1
+            anchors.setdefault(p - i, p)
     if not votes:
         return None
     diagonal, _ = votes.most_common(1)[0]
     slack = len(keys) // 4 + 3
     lo = max(begin, diagonal - slack)
     hi = min(len(doc._words), diagonal + len(keys) + slack)
+    if not doc.primary:
+        # A secondary source's spans are separate quotations, with the reporter's words between them (which
+        # are not in doc._words): a segment is compared with one quotation, never run on into the next.
+        owner = doc._owner[anchors[diagonal]]
+        lo = max(lo, doc._owner.index(owner))
+        hi = min(hi, len(doc._owner) - doc._owner[::-1].index(owner))
     # A first (last) word found where the diagonal puts it anchors that end: nothing before (after) it is
     # claimed, and an earlier copy of a common word ("the") cannot stretch the passage with a false cut.
     if lo <= diagonal < hi and doc._words[diagonal].key == keys[0]:

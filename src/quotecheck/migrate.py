@@ -122,9 +122,13 @@ def migration_state(engine: Engine, config: Config | None = None) -> MigrationSt
 def require_head(engine: Engine, config: Config | None = None) -> None:
     """Refuse to work on a database whose schema is not the one this code expects."""
     state = migration_state(engine, config)
-    if not state.at_head:
-        found = state.current or "an empty database"
+    if state.current is None:
         raise SchemaOutOfDate(
-            f"the database is at {found}, not at the migration head {state.head}; "
+            "the database is empty (no schema yet); run `quotecheck db upgrade` to create it "
+            "(then `quotecheck demo` loads the demo corpus)"
+        )
+    if not state.at_head:
+        raise SchemaOutOfDate(
+            f"the database is at {state.current}, not at the migration head {state.head}; "
             "back it up, then run `quotecheck db upgrade`"
         )

@@ -91,7 +91,7 @@ def database_urls(raw: str, *, variable: str = "QUOTECHECK_DATABASE_URL") -> Dat
     if backend in ("postgresql", "postgres"):
         if importlib.util.find_spec("psycopg") is None:
             raise ConfigError(
-                "PostgreSQL support is not installed; run: pip install 'quotecheck[postgresql]'"
+                "PostgreSQL support is not installed; run: pip install 'quotecheck-db[postgresql]' (from a clone: pip install -e '.[postgresql]')"
             )
         pg = url.set(drivername="postgresql+psycopg")
         if not pg.database:

@@ -24,7 +24,7 @@ from quotecheck.api import security
 from quotecheck.api.http import GraphQLEndpoint
 from quotecheck.api.limits import Limits
 from quotecheck.api.ratelimit import RateLimiter, RateLimitMiddleware
-from quotecheck.api.schema import schema_for
+from quotecheck.api.schema import schema_for, schema_sdl
 from quotecheck.db import async_reading, async_session_factory, async_writing, make_async_engine
 from quotecheck.errors import ValidationError
 from quotecheck.partial_date import PartialDate
@@ -87,6 +87,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body = await anyio.to_thread.run_sync(_json_bytes, documents)  # a large export is slow to serialise
         return Response(body, media_type="application/ld+json")
 
+    sdl = schema_sdl().encode()
+
+    async def schema_graphql(_: Request) -> Response:
+        """The schema as SDL, the same text as the committed schema.graphql, for clients' code generators."""
+        return Response(sdl, media_type="text/plain; charset=utf-8")
+
     limiter = RateLimiter.from_settings(settings)
 
     @contextlib.asynccontextmanager
@@ -112,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/claimreview.jsonld", claimreview_jsonld, methods=["GET"]),
+            Route("/schema.graphql", schema_graphql, methods=["GET"]),
             *web.routes(),  # the fact-checker's page at / and its files under /static
         ],
         lifespan=lifespan,

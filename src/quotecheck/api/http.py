@@ -152,10 +152,9 @@ class GraphQLEndpoint:
             return HTMLResponse(web.graphiql_html(), headers=web.PAGE_HEADERS)
         media = _accepted(accept)
         if media is None:
-            return Response(
-                f"cannot answer with any type in Accept: {accept!r}; accept {GRAPHQL_RESPONSE} or {JSON_MEDIA}",
-                status_code=406,
-            )
+            message = f"cannot answer with any type in Accept: {accept!r}; accept {GRAPHQL_RESPONSE} or {JSON_MEDIA}"
+            # the client accepts neither type: plain JSON, labelled, is the most useful answer left
+            return self._reply(JSON_MEDIA, _error_body(message, "NOT_ACCEPTABLE"), 406)
         # A malformed request is a 400 whatever the media type (GraphQL-over-HTTP, "Request errors").
         query: Any
         variables: Any
@@ -333,7 +332,10 @@ class GraphQLEndpoint:
             message = "the Authorization header must be `Bearer <token>`; send the token `quotecheck token create` printed"
         elif not tokens.well_formed(secret):
             message = (
-                "the bearer token is not a quotecheck token (they start with qc_); check it was copied whole"
+                f"the bearer token starts with {tokens.PREFIX} but is not the shape of a quotecheck token "
+                f"({tokens.PREFIX} and 43 letters, digits, - or _); check it was copied whole"
+                if secret.startswith(tokens.PREFIX)
+                else "the bearer token is not a quotecheck token (they start with qc_); check it was copied whole"
             )
         else:
             try:

@@ -36,6 +36,7 @@ __all__ = [
     "named_ids",
     "referenced",
     "source_conditions",
+    "source_languages",
     "transcript_text",
     "update_source",
 ]
@@ -74,6 +75,12 @@ class TurnInput:
     speaker: Speaker
     text: str
     label: str | None = None  # the name as printed; defaults to the speaker's name
+
+
+def source_languages(session: Session) -> list[str]:
+    """The languages stored sources are recorded in, sorted (what a check's language filter can narrow to)."""
+    found = session.scalars(select(Source.language).where(Source.language.is_not(None)).distinct())
+    return sorted(str(tag) for tag in found)
 
 
 def content_hash(text: str) -> str:

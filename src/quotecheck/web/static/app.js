@@ -40,6 +40,14 @@ const SOURCE_KINDS = {
   BOOK: "Book",
   OTHER: "Document",
 };
+// Relations whose words are not the speaker's as said: shown as such wherever the words are shown.
+const NOT_AS_SAID = new Set(["HEADLINE", "PARAPHRASE"]);
+const AS_SAID = new Set(["VERBATIM", "EXCERPT"]);
+const FORM_NOTES = {
+  HEADLINE: "a headline: the outlet’s words, presented as the speaker’s",
+  PARAPHRASE: "a paraphrase: the sense, not the words as said",
+  TRANSLATION: "a translation: not the words as said, in another language",
+};
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
@@ -123,6 +131,30 @@ function errorBox(error, what) {
     box.append(h("p", {}, "Open “Editor sign-in” at the top to enter a valid token, or forget the stored one."));
   }
   return box;
+}
+
+/** How a quote's words stand, from the relations of its appearances: `attributed` when every one is a headline or
+ * a paraphrase (the words are attributed to the speaker, not said by them), and the forms to name beside the
+ * words when none prints them as said ("Headline", "Translation"). */
+function wordsForm(relations) {
+  const seen = [...new Set(relations)];
+  const attributed = seen.length > 0 && seen.every((r) => NOT_AS_SAID.has(r));
+  const forms = seen.some((r) => AS_SAID.has(r)) ? [] : seen.filter((r) => FORM_NOTES[r]);
+  return { attributed, forms };
+}
+
+function formBadges(forms) {
+  return forms.map((r) => h("span", { class: `badge form form-${r}`, title: FORM_NOTES[r] }, RELATIONS[r]));
+}
+
+/** A title inside “…”: its own quote marks become single curly ones, so the marks nest as they should. */
+function quoted(title) {
+  const inner = title
+    .replace(/(^|[\s(\[—–-])["“]/g, "$1‘")
+    .replace(/["”]/g, "’")
+    .replace(/(^|[\s(\[—–-])'/g, "$1‘")
+    .replace(/'/g, "’");
+  return `“${inner}”`;
 }
 
 function partialDate(iso) {
@@ -262,7 +294,7 @@ async function searchPage(params) {
     Object.entries(VERDICTS).map(([value, [label]]) => h("option", { value, selected: params.get("verdict") === value }, label)),
   );
   const dateInput = (name) =>
-    h("input", { name, type: "text", inputmode: "numeric", placeholder: "2013-03", value: params.get(name) || "", pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?" });
+    h("input", { name, type: "text", inputmode: "numeric", placeholder: "YYYY-MM-DD", value: params.get(name) || "", pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?" });
   const form = h(
     "form",
     { class: "panel search-form", role: "search", "aria-label": "Search quotes" },
@@ -341,23 +373,28 @@ async function searchPage(params) {
   results.setAttribute("aria-busy", "false");
 }
 
+function printedIn(source) {
+  return [source.outlet ? source.outlet.name : source.title, source.publishedOn ? partialDate(source.publishedOn.iso) : null].filter(Boolean).join(", ");
+}
+
 function resultItem(quote) {
   const first = quote.firstAppearance;
-  const where = first
-    ? [first.source.outlet ? first.source.outlet.name : first.source.title, first.source.publishedOn ? partialDate(first.source.publishedOn.iso) : null].filter(Boolean).join(", ")
-    : null;
+  const primary = quote.primarySource;
+  const { attributed, forms } = wordsForm(quote.appearances.edges.map((e) => e.node.relation));
   const link = h("a", { href: `#/quote/${quote.id}` }, quote.snippet ? snippet(quote.snippet) : shorten(quote.text, 280));
   return h(
     "li",
     { class: "result" },
+    forms.length ? h("p", { class: "forms" }, formBadges(forms), h("span", { class: "hint" }, ` ${forms.map((r) => FORM_NOTES[r]).join("; ")}`)) : null,
     h("blockquote", {}, link),
     h(
       "ul",
       { class: "meta" },
-      h("li", {}, h("strong", {}, quote.speaker.name)),
-      quote.saidOn ? h("li", {}, `said ${partialDate(quote.saidOn.iso)}`) : null,
+      h("li", { class: "who" }, attributed ? "attributed to " : "said by ", h("strong", {}, quote.speaker.name)),
+      quote.saidOn ? h("li", {}, `${attributed ? "dated" : "said"} ${partialDate(quote.saidOn.iso)}`) : null,
       quote.interview ? h("li", {}, shorten(quote.interview.title, 90)) : null,
-      where ? h("li", {}, `first printed: ${where}`) : null,
+      primary ? h("li", { class: "recorded" }, `recorded in: ${printedIn(primary)} (primary source${primary.contentHash ? "" : ", text not held"})`) : null,
+      first ? h("li", { class: "first-recorded", title: "The earliest published appearance recorded in this database: not necessarily where the words were first printed." }, `first recorded appearance: ${printedIn(first.source)}`) : null,
       h("li", {}, `${quote.appearances.totalCount} appearance${quote.appearances.totalCount === 1 ? "" : "s"}`),
       quote.factChecks.map((check) => (check.verdict ? h("li", {}, verdictBadge(check.verdict)) : null)),
     ),
@@ -383,8 +420,11 @@ async function quotePage(id, params) {
     focusHeading();
     return;
   }
-  setTitle(`Quote by ${quote.speaker.name}`);
   const appearances = quote.appearances.edges.map((e) => e.node);
+  const { attributed, forms } = wordsForm(appearances.map((a) => a.relation));
+  const named = forms.map((r) => RELATIONS[r]).join(" / ");
+  const heading = attributed ? `${named} attributed to ${quote.speaker.name}` : `Quote by ${quote.speaker.name}${forms.length ? ` (${named.toLowerCase()})` : ""}`;
+  setTitle(heading);
   const firstId = quote.firstAppearance ? quote.firstAppearance.id : null;
   let traced = params.get("appearance");
   if (!appearances.some((a) => a.id === traced)) traced = appearances.length ? appearances[0].id : null;
@@ -394,9 +434,9 @@ async function quotePage(id, params) {
   const facts = h(
     "dl",
     { class: "facts" },
-    h("dt", {}, "Speaker"),
+    h("dt", {}, attributed ? "Attributed to" : "Speaker"),
     h("dd", {}, h("strong", {}, quote.speaker.name), role),
-    quote.saidOn ? [h("dt", {}, "Said"), h("dd", {}, partialDate(quote.saidOn.iso))] : null,
+    quote.saidOn ? [h("dt", {}, attributed ? "Dated" : "Said"), h("dd", {}, partialDate(quote.saidOn.iso))] : null,
     interview
       ? [
           h("dt", {}, "Where"),
@@ -413,7 +453,9 @@ async function quotePage(id, params) {
             : null,
         ]
       : null,
-    quote.primarySource ? [h("dt", {}, "Primary source"), h("dd", {}, quote.primarySource.title)] : null,
+    quote.primarySource
+      ? [h("dt", {}, "Primary source"), h("dd", {}, quote.primarySource.title, quote.primarySource.contentHash ? null : h("span", { class: "hint not-held" }, " (its text is not held here: nothing was checked against it)"))]
+      : null,
     quote.topics.length ? [h("dt", {}, "Topics"), h("dd", {}, quote.topics.map((t) => t.name).join(", "))] : null,
     quote.note ? [h("dt", {}, "Note"), h("dd", {}, quote.note)] : null,
   );
@@ -441,8 +483,17 @@ async function quotePage(id, params) {
 
   main().replaceChildren(
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, "← Search")),
-    h("h1", {}, `Quote by ${quote.speaker.name}`),
-    h("div", { class: "quote-hero" }, h("blockquote", { lang: quote.language || null }, `“${quote.text}”`), facts, h("div", { class: "actions" }, checkLink)),
+    h("h1", {}, heading),
+    h(
+      "div",
+      { class: "quote-hero" },
+      forms.length
+        ? h("p", { class: "forms", id: "words-form" }, formBadges(forms), ` ${attributed ? `Every recorded appearance of these words is ${forms.map((r) => FORM_NOTES[r]).join(" or ")}: they are attributed to ${quote.speaker.name}, not a record of what ${quote.speaker.name} said.` : `These words are ${forms.map((r) => FORM_NOTES[r]).join("; ")}.`}`)
+        : null,
+      h("blockquote", { lang: quote.language || null }, `“${quote.text}”`),
+      facts,
+      h("div", { class: "actions" }, checkLink),
+    ),
     h("h2", { id: "fact-checks" }, "Fact-checks"),
     quote.factChecks.length ? h("ul", { class: "cards" }, quote.factChecks.map(factCheckCard)) : h("p", { class: "empty" }, "No published fact-check of this quote yet."),
     h("h2", { id: "provenance" }, "Provenance"),
@@ -482,7 +533,7 @@ function factCheckCard(check) {
 function appearanceCard(appearance, isFirst, onTrace) {
   const source = appearance.source;
   const origin = appearance.chain.length > 1 ? appearance.chain[1] : null;
-  const originText = origin ? (origin.__typename === "Appearance" ? `${RELATIONS[origin.relation] || origin.relation} in “${origin.source.title}”` : `“${origin.title}”`) : null;
+  const originText = origin ? (origin.__typename === "Appearance" ? `${RELATIONS[origin.relation] || origin.relation} in ${quoted(origin.source.title)}` : quoted(origin.title)) : null;
   return h(
     "li",
     { class: "card", dataset: { id: appearance.id } },
@@ -490,7 +541,7 @@ function appearanceCard(appearance, isFirst, onTrace) {
       "div",
       { class: "card-head" },
       h("span", { class: "badge plain" }, RELATIONS[appearance.relation] || appearance.relation),
-      isFirst ? h("span", { class: "badge first" }, "First appearance") : null,
+      isFirst ? h("span", { class: "badge first", title: "The earliest published appearance recorded here; the words may have been printed earlier elsewhere." }, "First recorded appearance") : null,
       h("h3", {}, link(source.url, source.title)),
       h("button", { type: "button", class: "secondary trace", "aria-pressed": "false", onclick: onTrace, "aria-label": `Trace the appearance in ${source.title}` }, "Trace"),
     ),
@@ -500,11 +551,12 @@ function appearanceCard(appearance, isFirst, onTrace) {
       { class: "meta" },
       h("li", {}, `${SOURCE_KINDS[source.kind] || source.kind}${source.outlet ? ` · ${source.outlet.name}` : ""}`),
       source.publishedOn ? h("li", {}, `published ${partialDate(source.publishedOn.iso)}`) : h("li", {}, "publication date not recorded"),
-      appearance.attributionAsWritten ? h("li", {}, `attributed to “${appearance.attributionAsWritten}”`) : null,
-      appearance.citedAs ? h("li", {}, `cited as “${appearance.citedAs}”`) : null,
+      appearance.attributionAsWritten ? h("li", {}, `attributed to ${quoted(appearance.attributionAsWritten)}`) : null,
+      appearance.citedAs ? h("li", {}, `cited as ${quoted(appearance.citedAs)}`) : null,
       originText ? h("li", {}, `taken from ${originText}`) : h("li", {}, "names no origin"),
-      appearance.checkVerdict ? h("li", {}, "automatic check: ", verdictBadge(appearance.checkVerdict)) : null,
+      appearance.checkVerdict ? h("li", {}, "automatic check of these words: ", verdictBadge(appearance.checkVerdict)) : null,
     ),
+    appearance.checkExplanation ? h("p", { class: "hint check-explanation" }, appearance.checkExplanation) : null,
   );
 }
 
@@ -569,17 +621,31 @@ function chainFigure(appearances, firstId, tracedId) {
       const bits = [item.outlet && item.outlet.name, item.publishedOn && `published ${partialDate(item.publishedOn.iso)}`];
       if (item.interview) bits.push(`interview${item.interview.place ? ` in ${item.interview.place}` : ""}${item.interview.heldOn ? `, ${partialDate(item.interview.heldOn.iso)}` : ""}`);
       line2 = bits.filter(Boolean).join(" · ");
-      if (item.isPrimary) flags.push(["primary", "✔ where the words were recorded"]);
+      if (item.contentHash) flags.push(["primary", item.isPrimary ? "✔ text held: quotes are checked against its words" : "text held"]);
+      else flags.push(["not-held", "○ text not held: nothing checked against it"]);
     } else {
-      line1 = `${RELATIONS[item.relation] || item.relation} in “${item.source.title}”`;
+      line1 = `${RELATIONS[item.relation] || item.relation} in ${quoted(item.source.title)}`;
+      if (NOT_AS_SAID.has(item.relation)) flags.push(["form", "≈ not the words as said"]);
       line2 = [SOURCE_KINDS[item.source.kind] || item.source.kind, item.source.outlet && item.source.outlet.name, item.source.publishedOn ? `published ${partialDate(item.source.publishedOn.iso)}` : "date not recorded"].filter(Boolean).join(" · ");
-      if (item.id === firstId) flags.push(["first", "★ First appearance"]);
+      if (item.id === firstId) flags.push(["first", "★ First recorded appearance"]);
       if (item.id === tracedId) flags.push(["traced", "▶ Traced"]);
     }
     const titleLines = wrap(line1, chars(w - 20, 14), 3);
     const detailLines = wrap(line2, chars(w - 20, 12.5), 3);
-    const boxHeight = 12 + titleLines.length * 18 + detailLines.length * 16 + (flags.length ? 18 : 0) + 4;
-    return { row, item, x, w, classes, titleLines, detailLines, flags, boxHeight, text: `${line1}. ${line2}.${flags.length ? ` ${flags.map((f) => f[1]).join(". ")}.` : ""}` };
+    // the flags, as many to a line as fit the box
+    const flagLines = [];
+    let used = Infinity;
+    for (const flag of flags) {
+      const size = flag[1].length * 7.4 + 14;
+      if (used + size > w - 20) {
+        flagLines.push([]);
+        used = 0;
+      }
+      flagLines[flagLines.length - 1].push(flag);
+      used += size;
+    }
+    const boxHeight = 12 + titleLines.length * 18 + detailLines.length * 16 + flagLines.length * 18 + 4;
+    return { row, item, x, w, classes, titleLines, detailLines, flags, flagLines, boxHeight, text: `${line1}. ${line2}.${flags.length ? ` ${flags.map((f) => f[1]).join(". ")}.` : ""}` };
   });
   let top = 2;
   for (const box of laid) {
@@ -629,12 +695,15 @@ function chainFigure(appearances, firstId, tracedId) {
       text.textContent = words;
       group.append(text);
     }
-    let fx = x + 10;
-    for (const [kind, label] of box.flags) {
-      const flag = svg("text", { x: fx, y: line + 16, class: `t3 ${kind}` });
-      flag.textContent = label;
-      group.append(flag);
-      fx += label.length * 7.4 + 14;
+    for (const flagLine of box.flagLines) {
+      let fx = x + 10;
+      line += 18;
+      for (const [kind, label] of flagLine) {
+        const flag = svg("text", { x: fx, y: line - 2, class: `t3 ${kind}` });
+        flag.textContent = label;
+        group.append(flag);
+        fx += label.length * 7.4 + 14;
+      }
     }
     picture.append(group);
   });
@@ -647,7 +716,7 @@ function chainFigure(appearances, firstId, tracedId) {
     h(
       "figcaption",
       {},
-      h("ul", { class: "legend" }, h("li", {}, "↑ arrows point to what each was taken from"), h("li", {}, "★ first appearance: the earliest published"), h("li", {}, "green box: the primary source"), h("li", {}, "blue: the traced appearance’s path")),
+      h("ul", { class: "legend" }, h("li", {}, "↑ arrows point to what each was taken from"), h("li", {}, "★ first recorded appearance: the earliest published one recorded here (the primary source may be older)"), h("li", {}, "green box: the primary source (✔ its text is held, ○ it is not)"), h("li", {}, "blue: the traced appearance’s path")),
     ),
   );
 }
@@ -659,7 +728,7 @@ async function checkPage(params) {
   const [speaker, speakerList] = speakerInput("speaker", params.get("speaker"));
   speaker.required = true;
   const text = h("textarea", { name: "text", required: true, rows: 6, placeholder: "Paste the quote exactly as it was published, cuts (…) and [brackets] included." }, params.get("text") || "");
-  const saidOn = h("input", { name: "saidOn", type: "text", inputmode: "numeric", placeholder: "2013-03", value: params.get("saidOn") || "", pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?" });
+  const saidOn = h("input", { name: "saidOn", type: "text", inputmode: "numeric", placeholder: "YYYY-MM-DD", value: params.get("saidOn") || "", pattern: "\\d{4}(-\\d{2}(-\\d{2})?)?" });
   const form = h(
     "form",
     { class: "panel check-form", "aria-label": "Check a quote" },
@@ -1011,6 +1080,10 @@ function setUpToken() {
       status.textContent = "Token accepted. It is sent with fact-checks you publish.";
       input.value = "";
       showTokenState();
+      // signed in: the box closes, so it no longer covers the page; its button says the token is set
+      const box = document.getElementById("token-box");
+      box.open = false;
+      box.querySelector("summary").focus();
       route();
     } catch (error) {
       sessionStorage.removeItem(TOKEN_KEY);

@@ -24,7 +24,8 @@ export const SEARCH = gql`
           saidOn { iso }
           interview { id title place outlet { name } }
           firstAppearance { id relation source { id title outlet { name } publishedOn { iso } } }
-          appearances(first: 1) { totalCount }
+          primarySource { id title contentHash outlet { name } publishedOn { iso } }
+          appearances(first: 20) { totalCount edges { node { relation } } }
           factChecks { id verdict status }
         }
       }
@@ -68,7 +69,7 @@ export const QUOTE = gql`
           outlet { name }
           participants { role titleAsWritten speaker { name } }
         }
-        primarySource { id title url }
+        primarySource { id title url contentHash }
         firstAppearance { id }
         factChecks {
           id
@@ -115,6 +116,7 @@ export const QUOTE = gql`
                   title
                   url
                   isPrimary
+                  contentHash
                   publishedOn { iso }
                   outlet { name }
                   interview { title place heldOn { iso } outlet { name } }
