@@ -62,9 +62,9 @@ class Kind:
     @property
     def rule(self) -> str:
         """The rule as the schema's descriptions state it."""
-        shape = "" if self.lines else ", one line"
-        bidi = "" if self.bidi else " or bidirectional formatting"
-        return f"At most {self.max_length:,} characters{shape}; no control{bidi} characters; stored as NFC."
+        shape = "" if self.lines else " on one line"
+        bidi = "" if self.bidi else " or bidi"
+        return f"A {self.name}: at most {self.max_length:,} characters{shape}, no control{bidi} characters."
 
 
 _PATTERNS = {
@@ -78,14 +78,22 @@ _PATTERNS = {
 NAME = Kind("name", 300, lines=False, bidi=False)  # people, organisations, outlets, places, topics
 TITLE = Kind("title", 1_000, lines=False, bidi=False)  # titles, attributions and citations as written
 LINE = Kind("value", 2_000, lines=False, bidi=True)  # everything else of one line: ids, dates, URLs, tags
-SEARCH = Kind("search", 1_000, lines=True, bidi=True)  # searches and text filters (search has its own 200)
+SEARCH = Kind("search", 200, lines=True, bidi=True)  # searches and text filters (services.search.MAX_SEARCH)
 QUOTE = Kind("quote", 10_000, lines=True, bidi=True)  # quotes, passages, claims reviewed
 PROSE = Kind("text", 20_000, lines=True, bidi=True)  # descriptions, notes, summaries, explanations
 DOCUMENT = Kind("document", 2_000_000, lines=True, bidi=True)  # transcripts, articles, source texts, feeds
 KINDS = (NAME, TITLE, LINE, SEARCH, QUOTE, PROSE, DOCUMENT)
 
-_WHY = {
-    "\x00": "the NUL character, which the databases cannot store",
+_WHY = {"\x00": "the NUL character, which the databases cannot store"}
+_CONTROL_NAMES = {  # control characters have no Unicode name; these are their usual ones
+    "\x00": "NULL",
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+    "\x85": "NEXT LINE",
+    "\x9b": "CONTROL SEQUENCE INTRODUCER",
 }
 
 
@@ -101,7 +109,7 @@ def _describe(char: str) -> str:
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
         return f"U+{code:04X}, an unpaired surrogate (not a character: the text was badly encoded); fix the encoding"
-    name = unicodedata.name(char, "")
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
     label = f"U+{code:04X}" + (f" ({name})" if name else "")
     if char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
         return f"{label}, a bidirectional formatting character that can make text display as other text; remove it"
