@@ -196,7 +196,7 @@ class GraphQLEndpoint:
                 body = orjson.loads(raw)
             except orjson.JSONDecodeError as error:
                 message = "the request body is not valid JSON"
-                if "surrogate" in error.msg:  # quotecheck.clean would refuse it anyway: say which escape
+                if "surrogate in string" in error.msg:  # an unpaired \ud800 escape: say so
                     message += f" ({error.msg}): remove the unpaired \\ud800-\\udfff escape"
                 return self._reply(media, _error_body(message), 400)
             if not isinstance(body, dict):
