@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import GraphQLInputObjectType
 from sqlalchemy import Engine
 
 from quotecheck import clean
@@ -93,10 +94,13 @@ def test_every_text_input_of_the_schema_states_its_rule() -> None:
     assert kind_of("CreateQuoteInput", "text") is clean.QUOTE
     assert kind_of("ImportArticleInput", "document") is clean.DOCUMENT
     graphql = schema._schema
-    assert clean.NAME.rule in (graphql.type_map["CreateSpeakerInput"].fields["name"].description or "")  # type: ignore[union-attr]
-    # every field taking text is guarded, this one too
-    assert getattr(graphql.query_type.fields["quotes"].resolve, "_cleans_text", False)  # type: ignore[union-attr]
-    assert getattr(graphql.mutation_type.fields["createSpeaker"].resolve, "_cleans_text", False)  # type: ignore[union-attr]
+    speaker_input = graphql.type_map["CreateSpeakerInput"]
+    assert isinstance(speaker_input, GraphQLInputObjectType)
+    assert clean.NAME.rule in (speaker_input.fields["name"].description or "")
+    # every field taking text is guarded, these two among them
+    assert graphql.query_type is not None and graphql.mutation_type is not None
+    assert getattr(graphql.query_type.fields["quotes"].resolve, "_cleans_text", False)
+    assert getattr(graphql.mutation_type.fields["createSpeaker"].resolve, "_cleans_text", False)
 
 
 def send(api: GraphQLClient, document: str, variables: dict[str, object]) -> dict[str, Any]:

@@ -178,10 +178,11 @@ def _empty_page() -> Connection[Any]:
 
 def _refusal_payload(returns: Any) -> Callable[[Refused, str], Any] | None:
     """How to answer a refused input with this payload type (its other fields empty), if it has userErrors."""
-    definition = (getattr(returns, "extensions", None) or {}).get("strawberry-definition")
-    cls = getattr(definition, "origin", None)
-    if cls is None or not dataclasses.is_dataclass(cls):
+    definition: Any = (getattr(returns, "extensions", None) or {}).get("strawberry-definition")
+    cls: Any = getattr(definition, "origin", None)
+    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls):
         return None
+    make: Callable[..., Any] = definition.origin
     fields = {each.python_name: each for each in definition.fields}
     if "user_errors" not in fields:
         return None
@@ -206,6 +207,6 @@ def _refusal_payload(returns: Any) -> Callable[[Refused, str], Any] | None:
         # the input field as the client knows it: `input.aliases[2].name` -> `aliases[2].name`
         inside = where.split(".", 1)[1] if where.startswith(arg_name + ".") else where
         problem = UserError(field=camel(inside), message=error.message, code=error.code)
-        return cls(**empty, user_errors=[problem])
+        return make(**empty, user_errors=[problem])
 
     return answer
