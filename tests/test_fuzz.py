@@ -443,3 +443,84 @@ def test_feed_lines_with_hostile_text(scratch_engine: Engine, records: list[dict
     for _, reason in summary.rejected:
         assert "Traceback" not in reason and reason.strip()
     _stored_text_is_clean(scratch_engine)
+
+
+# --- every string argument of every query, one at a time ---------------------------------------------------------
+def _string_paths(kind: Any, path: tuple[str, ...], seen: frozenset[str]) -> list[tuple[str, ...]]:
+    """The paths to every String or ID inside an argument's type (through input objects and lists)."""
+    named = get_named_type(kind)
+    if isinstance(named, GraphQLScalarType):
+        return [path] if named.name in ("String", "ID") else []
+    if not isinstance(named, GraphQLInputObjectType) or named.name in seen:
+        return []
+    return [
+        found
+        for name, field in sorted(named.fields.items())
+        for found in _string_paths(field.type, (*path, name), seen | {named.name})
+    ]
+
+
+def _filled(kind: Any, path: tuple[str, ...], value: str) -> Any:
+    """The argument's value with `value` at `path`, and every required field beside it given."""
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        if isinstance(kind, GraphQLList):
+            return [_filled(kind.of_type, path, value)]
+        kind = kind.of_type
+    if not path:
+        return value
+    assert isinstance(kind, GraphQLInputObjectType)
+    filled: dict[str, Any] = {}
+    for name, field in kind.fields.items():
+        if name == path[0]:
+            filled[name] = _filled(field.type, path[1:], value)
+        elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
+            filled[name] = "Lavrov"  # the required siblings are strings (test_query_strings_cover_the_schema)
+    return filled
+
+
+QUERY_STRINGS = [
+    (name, arg, path)
+    for name, field in sorted(GRAPHQL.query_type.fields.items())  # type: ignore[union-attr]
+    if name not in NEED_TOKEN
+    for arg in sorted(field.args)
+    for path in _string_paths(field.args[arg].type, (), frozenset())
+]
+
+
+def test_query_strings_cover_the_schema() -> None:
+    assert ("quotes", "search", ()) in QUERY_STRINGS
+    assert ("quotes", "filter", ("textContains",)) in QUERY_STRINGS
+    assert ("checkQuote", "input", ("text",)) in QUERY_STRINGS
+    assert len(QUERY_STRINGS) > 30
+
+
+@pytest.mark.parametrize(
+    ("name", "arg", "path"), QUERY_STRINGS, ids=[".".join([n, a, *p]) for n, a, p in QUERY_STRINGS]
+)
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    value=st.one_of(st.sampled_from(["nato\x00x", "nato\x85", "nato\ud800", "Ann \u202eLee"]), hostile_text())
+)
+def test_every_string_argument_of_every_query(
+    api: GraphQLClient, name: str, arg: str, path: tuple[str, ...], value: str
+) -> None:
+    field = GRAPHQL.query_type.fields[name]  # type: ignore[union-attr]
+    others = "".join(
+        f", {other}: " + json.dumps("Lavrov")
+        for other, each in sorted(field.args.items())
+        if other != arg and isinstance(each.type, GraphQLNonNull)
+    )
+    returns = get_named_type(field.type)
+    listing = returns.name.endswith("Connection")
+    composite = isinstance(returns, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
+    shown = "{ totalCount }" if listing else "{ __typename }" if composite else ""
+    document = f"query($v: {field.args[arg].type}) {{ {name}({arg}: $v{others}) {shown} }}"
+    variables = json.dumps({"v": _filled(field.args[arg].type, path, value)})  # escapes: surrogates too
+    if any("\ud800" <= char <= "\udfff" for char in value):  # a POST body cannot carry it: GET can
+        response = api.request("GET", "/graphql", params={"query": document, "variables": variables})
+    else:
+        response = post(api, {"query": document, "variables": json.loads(variables)})
+    body = check(response)
+    unstorable = clean.DOCUMENT.pattern.search(value) is not None  # refused in every kind of field
+    if listing and arg in ("search", "filter") and unstorable:
+        assert body.get("data") == {name: {"totalCount": 0}}, body
