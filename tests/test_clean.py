@@ -307,3 +307,37 @@ def test_the_search_kind_is_the_search_limit() -> None:
     from quotecheck.services.search import MAX_SEARCH
 
     assert clean.SEARCH.max_length == MAX_SEARCH
+
+
+TRANSCRIPT_JSON = """
+mutation($d: String!) {
+  importTranscript(input: {document: $d, title: "Harbour talk"}) { created userErrors { field message code } }
+}
+"""
+ARTICLE_HTML = """
+mutation($d: String!) {
+  importArticle(input: {document: $d, format: HTML}) { created userErrors { field message code } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "where"),
+    [
+        (TRANSCRIPT_JSON, {"d": '{"turns": [{"speaker": "HOST", "text": "a\\u0000b"}]}'}, "U+0000"),
+        (TRANSCRIPT_JSON, {"d": '{"turns": [{"speaker": "HO\\u202eST", "text": "ab"}]}'}, "U+202E"),
+        (ARTICLE_HTML, {"d": "<html><title>AB</title><p>The mayor\u0000 said words.</p></html>"}, "U+0000"),
+    ],
+)
+def test_what_a_document_hides_in_escapes_is_refused_too(
+    editor_api: GraphQLClient, scratch_engine: Engine, document: str, variables: dict[str, str], where: str
+) -> None:
+    with scratch_engine.connect() as connection:
+        before = table_counts(connection)
+    (payload,) = editor_api.query(document, variables).values()
+    assert payload["created"] is False
+    (error,) = payload["userErrors"]
+    assert where in error["message"] and error["message"].startswith("document"), error
+    assert error["field"] == "document"
+    with scratch_engine.connect() as connection:
+        assert table_counts(connection) == before

@@ -28,6 +28,7 @@ __all__ = [
     "KINDS",
     "LINE",
     "NAME",
+    "PARSED",
     "PROSE",
     "QUOTE",
     "SEARCH",
@@ -83,6 +84,8 @@ QUOTE = Kind("quote", 10_000, lines=True, bidi=True)  # quotes, passages, claims
 PROSE = Kind("text", 20_000, lines=True, bidi=True)  # descriptions, notes, summaries, explanations
 DOCUMENT = Kind("document", 2_000_000, lines=True, bidi=True)  # transcripts, articles, source texts, feeds
 KINDS = (NAME, TITLE, LINE, SEARCH, QUOTE, PROSE, DOCUMENT)
+# The kinds of the fields of what a document parses into (a transcript's turns, an article), for `check_tree`.
+PARSED = {"label": NAME, "speaker": NAME, "title": TITLE, "outlet": NAME, "site": NAME, "text": DOCUMENT}
 
 _WHY = {"\x00": "the NUL character, which the databases cannot store"}
 _CONTROL_NAMES = {  # control characters have no Unicode name; these are their usual ones
@@ -165,8 +168,11 @@ def is_clean(value: str, kind: Kind) -> bool:
 def check_tree(value: Any, where: str, kinds: Mapping[str, Kind], default: Kind = DOCUMENT) -> None:
     """Refuse the first string in what a document parsed into (dataclasses, dicts, lists) that `clean` would
     refuse, naming its path; a key found in `kinds` says the kind of its strings. Catches what JSON escapes
-    (`\\u0000`) hide from a check of the file's characters."""
-    _walk(value, where, kinds, default)
+    (`\\u0000`) hide from a check of the file's characters. The refusal's field is `where`, its message the path."""
+    try:
+        _walk(value, where, kinds, default)
+    except Refused as error:
+        raise Refused(error.message, field=where, position=error.position) from None
 
 
 def _walk(value: Any, path: str, kinds: Mapping[str, Kind], kind: Kind) -> None:

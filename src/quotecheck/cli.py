@@ -354,10 +354,6 @@ def schema_check(
     typer.echo(f"{against} matches the code's schema")
 
 
-_TRANSCRIPT_KINDS = {"label": clean.NAME, "title": clean.TITLE, "outlet": clean.NAME}
-_ARTICLE_KINDS = {"title": clean.TITLE, "site": clean.NAME, "text": clean.DOCUMENT}
-
-
 @import_app.command("transcript")
 def import_transcript_command(
     file: Annotated[
@@ -382,7 +378,7 @@ def import_transcript_command(
     from quotecheck.services.transcripts import import_transcript, read_transcript
 
     parsed = read_transcript(_file(file))
-    clean.check_tree(parsed, str(file), _TRANSCRIPT_KINDS)
+    clean.check_tree(parsed, str(file), clean.PARSED)
     title, outlet = _option(title, "--title", clean.TITLE), _option(outlet, "--outlet", clean.NAME)
     date, url, language = _option(date, "--date"), _option(url, "--url"), _option(language, "--language")
     interviewees = _options(interview_of, "--interview-of", clean.NAME)
@@ -496,7 +492,7 @@ def import_article_command(
     article = read_article(
         _file(file), "html" if file_format == "html" else "text" if file_format == "text" else None
     )
-    clean.check_tree(article, str(file), _ARTICLE_KINDS, default=clean.LINE)
+    clean.check_tree(article, str(file), clean.PARSED, default=clean.LINE)
     title, outlet = _option(title, "--title", clean.TITLE), _option(outlet, "--outlet", clean.NAME)
     url, published = _option(url, "--url"), _option(published, "--published")
     language, kind = _option(language, "--language"), clean.clean(kind, "--kind", clean.LINE)

@@ -206,7 +206,8 @@ def _refusal_payload(returns: Any) -> Callable[[Refused, str], Any] | None:
         where = error.field or arg_name
         # the input field as the client knows it: `input.aliases[2].name` -> `aliases[2].name`
         inside = where.split(".", 1)[1] if where.startswith(arg_name + ".") else where
-        problem = UserError(field=camel(inside), message=error.message, code=error.code)
+        message = error.message.removeprefix(arg_name + ".")  # named as the field is
+        problem = UserError(field=camel(inside), message=message, code=error.code)
         return make(**empty, user_errors=[problem])
 
     return answer
