@@ -216,6 +216,17 @@ def test_a_speaker_name_that_could_mislead_is_refused_and_nothing_written(
         assert table_counts(connection) == before
 
 
+@pytest.mark.parametrize("role", [None, "READER"])
+def test_without_an_editor_token_the_token_is_the_answer(
+    scratch_api: GraphQLClient, tokens: dict[str, str], role: str | None
+) -> None:
+    client = scratch_api.with_token(None if role is None else tokens[role])
+    response = client.post(CREATE, {"name": NUL})
+    assert response.json()["errors"][0]["extensions"]["code"] == (
+        "UNAUTHENTICATED" if role is None else "FORBIDDEN"
+    )
+
+
 def test_a_nested_input_field_is_named_too(editor_api: GraphQLClient) -> None:
     payload = editor_api.query(CREATE, {"name": "Ann Lee", "aliases": [{"name": "A"}, {"name": "A\u2066"}]})
     assert payload["createSpeaker"]["userErrors"][0]["field"] == "aliases[2].name"

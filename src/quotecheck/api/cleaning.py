@@ -44,6 +44,7 @@ from quotecheck.clean import (
     Refused,
     clean,
 )
+from quotecheck.enums import TokenRole
 
 __all__ = ["KINDS", "TYPE_KINDS", "guard_schema", "kind_of"]
 
@@ -138,6 +139,10 @@ def _guard(parent: GraphQLObjectType, name: str, field: GraphQLField) -> None:
             except Refused as error:
                 if listing and arg_name in _FILTERS and error.position is not None:
                     return _empty_page()
+                if (
+                    parent.name == "Mutation"
+                ):  # every mutation needs an editor: no token, no answer on the text
+                    info.context.require(TokenRole.EDITOR, name)
                 if payload is not None:
                     return payload(error, arg_name)
                 raise BadInput(error.message) from None
