@@ -139,9 +139,8 @@ def _guard(parent: GraphQLObjectType, name: str, field: GraphQLField) -> None:
             except Refused as error:
                 if listing and arg_name in _FILTERS and error.position is not None:
                     return _empty_page()
-                if (
-                    parent.name == "Mutation"
-                ):  # every mutation needs an editor: no token, no answer on the text
+                # every mutation needs an editor: without one, that is the answer, not the text
+                if parent.name == "Mutation":
                     info.context.require(TokenRole.EDITOR, name)
                 if payload is not None:
                     return payload(error, arg_name)
