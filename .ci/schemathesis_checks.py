@@ -12,6 +12,22 @@ import json
 from typing import Any
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# Strings from the whole range the API must stand: st.text's (every code point but surrogates, which a JSON body
+# cannot carry raw), with controls, NUL, bidi overrides and isolates, combining marks and noncharacters mixed in,
+# and strings just over each kind's limit (quotecheck.clean): every one is refused or kept, never a crash.
+_SPECIAL = ["\x00", "\x1b", "\x85", "\x9b", "\u202e", "\u2066", "\u0301", "e\u0301", "\ufffe", "\U0010ffff"]
+schemathesis.graphql.scalar(
+    "String",
+    st.one_of(
+        st.sampled_from(_SPECIAL).map("nato{}x".format),
+        st.text(),
+        st.lists(st.one_of(st.sampled_from(_SPECIAL), st.text(max_size=3)), max_size=8).map("".join),
+        st.sampled_from([201, 301, 1_001, 2_001, 10_001]).map("x".__mul__),
+    ).map(nodes.String),
+)
 
 LEAKS = ("Traceback", 'File "', "site-packages", "sqlalchemy", "SELECT ", "sqlite3", "psycopg")
 

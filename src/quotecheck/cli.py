@@ -17,10 +17,10 @@ from typing import Annotated, Any
 import typer
 import typer.core
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from quotecheck import __version__, migrate
+from quotecheck import __version__, clean, migrate
 from quotecheck.db import check_connection, describe_connection_error, make_engine, session_scope
 from quotecheck.errors import DatabaseUnavailable, QuotecheckError, SchemaOutOfDate, ValidationError
 from quotecheck.settings import DatabaseURLs, Settings
@@ -59,12 +59,21 @@ def _database(*, require_head: bool = True) -> Iterator[tuple[Engine, DatabaseUR
         _refuse_missing_sqlite_file(urls)
     engine = make_engine(urls, settings=settings)
     try:
-        check_connection(engine, urls)
-        if require_head:
-            migrate.require_head(engine)
-        yield engine, urls
-    except DBAPIError as error:
-        raise DatabaseUnavailable(describe_connection_error(urls, error)) from None
+        try:
+            check_connection(engine, urls)
+            if require_head:
+                migrate.require_head(engine)
+        except DBAPIError as error:
+            raise DatabaseUnavailable(describe_connection_error(urls, error)) from None
+        try:
+            yield engine, urls
+        except (OperationalError, InterfaceError) as error:  # the connection was lost on the way
+            raise DatabaseUnavailable(describe_connection_error(urls, error)) from None
+        except DBAPIError as error:  # the server refused a value: not a connection problem, nothing committed
+            detail = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+            raise QuotecheckError(
+                f"the database refused the data ({detail}); nothing was written: correct the input"
+            ) from None
     finally:
         engine.dispose()
 
@@ -100,6 +109,25 @@ def _check_writable(path: Path, option: str, example: str) -> None:
         raise ValidationError(
             f"{option} {path}: the directory {path.parent} does not exist; create it, or write elsewhere"
         )
+
+
+def _file(path: Path) -> Path:
+    """A document file's characters checked (`quotecheck.clean`) before its reader parses it: the error names
+    the line and column. A file that is not UTF-8 is left to its reader, which says so."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return path
+    clean.clean(text, str(path), clean.DOCUMENT)
+    return path
+
+
+def _option(value: str | None, option: str, kind: clean.Kind = clean.LINE) -> str | None:
+    return clean.clean_optional(value, option, kind)
+
+
+def _options(values: list[str] | None, option: str, kind: clean.Kind) -> list[str]:
+    return [clean.clean(value, option, kind) for value in values or []]
 
 
 def _version(value: bool) -> None:
@@ -421,7 +449,12 @@ def import_transcript_command(
     """Import a transcript: turns resolved to speakers (new ones made and listed), stored once, indexed."""
     from quotecheck.services.transcripts import import_transcript, read_transcript
 
-    parsed = read_transcript(file)
+    parsed = read_transcript(_file(file))
+    clean.check_tree(parsed, str(file), clean.PARSED)
+    title, outlet = _option(title, "--title", clean.TITLE), _option(outlet, "--outlet", clean.NAME)
+    date, url, language = _option(date, "--date"), _option(url, "--url"), _option(language, "--language")
+    interviewees = _options(interview_of, "--interview-of", clean.NAME)
+    interviewers = _options(interviewer, "--interviewer", clean.NAME)
     if not (title or parsed.title or "").strip():
         raise ValidationError(
             f'{file} has no title: give one with --title "..." (a JSON transcript may carry "title")'
@@ -435,9 +468,9 @@ def import_transcript_command(
             date=date,
             url=url,
             language=language,
-            kind=kind,
-            interviewees=interview_of or [],
-            interviewers=interviewer or [],
+            kind=clean.clean(kind, "--kind", clean.LINE),
+            interviewees=interviewees,
+            interviewers=interviewers,
         )
         source_id, turns = report.source.id, len(parsed.turns)
         new = [speaker.name for speaker in report.new_speakers]
@@ -466,12 +499,16 @@ def check_command(
 
     from quotecheck.services.checks import CheckRequest, check_quote, result_document
 
+    request = CheckRequest(
+        text=clean.clean(text, "the quote", clean.QUOTE),
+        speaker_name=clean.clean(speaker, "--speaker", clean.NAME),
+        said_on=_option(said_on, "--said-on"),
+        language=_option(language, "--language"),
+    )
     with _database() as (engine, _urls), session_scope(engine) as session:
-        if language is not None:
-            _known_language(session, language)
-        result = check_quote(
-            session, CheckRequest(text=text, speaker_name=speaker, said_on=said_on, language=language)
-        )
+        if request.language is not None:
+            _known_language(session, request.language)
+        result = check_quote(session, request)
         document = result_document(result)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -547,8 +584,12 @@ def import_article_command(
             f"--format {file_format!r} is not text or html; give one of them, or leave it out"
         )
     article = read_article(
-        file, "html" if file_format == "html" else "text" if file_format == "text" else None
+        _file(file), "html" if file_format == "html" else "text" if file_format == "text" else None
     )
+    clean.check_tree(article, str(file), clean.PARSED, default=clean.LINE)
+    title, outlet = _option(title, "--title", clean.TITLE), _option(outlet, "--outlet", clean.NAME)
+    url, published = _option(url, "--url"), _option(published, "--published")
+    language, kind = _option(language, "--language"), clean.clean(kind, "--kind", clean.LINE)
     # (a dry run writes too, inside a savepoint it rolls back: it takes the write lock like a real run)
     with _database() as (engine, _urls), session_scope(engine, write=True) as session:
         report = import_article(
@@ -617,7 +658,7 @@ def import_claimreview_command(
 
     if not file.is_file():
         raise ValidationError(f"{file} is not a file; give the path of a JSON or JSON Lines file")
-    data = file.read_bytes()
+    data = _file(file).read_bytes()
     with _database() as (engine, _urls), session_scope(engine, write=True) as session:
         report = import_claim_reviews(session, data)
     typer.echo(

@@ -47,7 +47,9 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
+    Visitor,
     parse,
+    visit,
 )
 from graphql.execution.values import get_variable_values
 from sqlalchemy import Connection, FromClause, Select, Table, bindparam, func, select
@@ -57,6 +59,7 @@ from quotecheck import models
 from quotecheck.api.ids import decode_id
 from quotecheck.api.pagination import MAX_PAGE
 from quotecheck.api.types import NESTED_PAGE
+from quotecheck.clean import SEARCH, is_clean
 from quotecheck.errors import QuotecheckError
 from quotecheck.global_ids import encode_id
 from quotecheck.services.search import parse_search, rank_quotes
@@ -388,12 +391,38 @@ def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) 
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
         return None
     operation = operations[0]
+    if not _clean_strings(document):  # the executor answers it (api/cleaning.py): an empty page or an error
+        return None
     compiler = _Compiler(schema, document, operation)
     try:
         roots = tuple(compiler.root(node) for node in compiler.fields(operation.selection_set, "Query"))
     except (_Unsupported, KeyError):
         return None
     return Plan(document, operation, roots)
+
+
+def _clean_strings(value: Any) -> bool:
+    """True when every string in a document's literals or in the variables passes `clean` unchanged."""
+    if isinstance(value, str):
+        return is_clean(value, SEARCH)
+    if isinstance(value, DocumentNode):
+        return all(_clean_strings(node.value) for node in _string_values(value))
+    if isinstance(value, Mapping):
+        return all(_clean_strings(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_clean_strings(item) for item in value)
+    return True
+
+
+def _string_values(document: DocumentNode) -> list[StringValueNode]:
+    found: list[StringValueNode] = []
+
+    class Strings(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            found.append(node)
+
+    visit(document, Strings())
+    return found
 
 
 # --- running a plan ------------------------------------------------------------------------------------------
@@ -644,6 +673,8 @@ class CompiledReads:
             self.schema, plan.operation.variable_definitions or (), dict(variables or {})
         )
         if isinstance(coerced, list):  # variable errors: the executor reports them
+            return None
+        if not _clean_strings(coerced.coerced):  # text quotecheck.clean would change or refuse
             return None
         try:
             return await session.run_sync(_answer, plan, coerced.coerced)

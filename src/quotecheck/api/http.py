@@ -193,8 +193,11 @@ class GraphQLEndpoint:
                 return self._reply(media, _error_body(message), 413)
             try:
                 body = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                return self._reply(media, _error_body("the request body is not valid JSON"), 400)
+            except orjson.JSONDecodeError as error:
+                message = "the request body is not valid JSON"
+                if "surrogate in string" in error.msg:  # an unpaired \ud800 escape: say so
+                    message += f" ({error.msg}): remove the unpaired \\ud800-\\udfff escape"
+                return self._reply(media, _error_body(message), 400)
             if not isinstance(body, dict):
                 return self._reply(
                     media,

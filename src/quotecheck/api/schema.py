@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from quotecheck import models
 from quotecheck.api.check import CheckQuoteInput, QuoteCheck
 from quotecheck.api.check import check_quote as run_check
+from quotecheck.api.cleaning import guard_schema
 from quotecheck.api.cost import CostLimit
 from quotecheck.api.errors import BadInput
 from quotecheck.api.ids import decode_id
@@ -381,7 +382,7 @@ class _QuietSchema(strawberry.Schema):
 
 
 def build_schema(*, development: bool = False, limits: Limits = LIMITS) -> strawberry.Schema:
-    return _QuietSchema(
+    built = _QuietSchema(
         query=Query,
         mutation=Mutation,
         types=[Speaker, Outlet, Interview, Source, Quote, Appearance, FactCheck],
@@ -395,6 +396,8 @@ def build_schema(*, development: bool = False, limits: Limits = LIMITS) -> straw
             lambda: CostLimit(limits.cost),
         ],
     )
+    guard_schema(built._schema)  # every text argument checked by quotecheck.clean before its resolver
+    return built
 
 
 schema = build_schema()

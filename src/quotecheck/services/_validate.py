@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from quotecheck import clean
 from quotecheck.errors import Conflict, ValidationError
 from quotecheck.models.base import utcnow
 from quotecheck.partial_date import PartialDate
@@ -23,6 +24,12 @@ def required_text(value: str | None, field: str) -> str:
     if not text:
         raise ValidationError(f"{field} is empty; give it a value", field=field)
     return text
+
+
+def name_text(value: str | None, field: str) -> str:
+    """A person's or organisation's name as stored: NFC, one line, no control or bidi formatting characters
+    (`quotecheck.clean`), whichever way it came in (the API, a transcript's labels, an article, a review)."""
+    return clean.clean(required_text(value, field), field, clean.NAME)
 
 
 def optional_text(value: str | None) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased, raiseload, selectinload
 
+from quotecheck import clean
 from quotecheck.enums import FactCheckStatus, SpeakerKind, Verdict
 from quotecheck.errors import Conflict, QuotecheckError, ValidationError
 from quotecheck.models import Appearance, Evidence, FactCheck, Quote, Source, Speaker, SpeakerRole
@@ -581,6 +582,21 @@ def _land(session: Session, review: _Review) -> tuple[FactCheck, bool]:
     return stored, False
 
 
+_RECORD_KINDS = {
+    "claimReviewed": clean.QUOTE,
+    "text": clean.QUOTE,
+    "name": clean.NAME,
+    "headline": clean.TITLE,
+}
+
+
+def _clean_record(record: _Record) -> None:
+    """Refuse a record holding text `quotecheck.clean` refuses (JSON escapes hide it from a check of the file)."""
+    clean.check_tree(record.review, "claimReview", _RECORD_KINDS, default=clean.PROSE)
+    clean.check_tree(record.claim, "claim", _RECORD_KINDS, default=clean.PROSE)
+    clean.check_tree(dict(record.graph), "@graph", _RECORD_KINDS, default=clean.PROSE)
+
+
 def import_claim_reviews(session: Session, data: str | bytes | Json | list[Any]) -> ImportReport:
     """Import ClaimReviews (text, or JSON already parsed); each lands or is rejected alone, in a savepoint.
 
@@ -593,6 +609,7 @@ def import_claim_reviews(session: Session, data: str | bytes | Json | list[Any])
             report.rejected.append(record)
             continue
         try:
+            _clean_record(record)
             review = _read(record)
             with session.begin_nested():
                 fact_check, new = _land(session, review)

@@ -52,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
+from quotecheck import clean
 from quotecheck.auth import Actor, cli_actor
 from quotecheck.db import writing
 from quotecheck.enums import AliasKind, AppearanceRelation, OutletKind, SourceKind, SpeakerKind
@@ -80,8 +81,14 @@ _WIKIDATA = re.compile(r"^Q[1-9][0-9]{0,14}$")  # the speaker table's check: at 
 _DATE = re.compile(
     r"^\s*(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
 )
-# A line without these holds no NUL and no unpaired surrogate, two things the databases refuse to store.
-_RISKY = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])|[\ud800-\udfff]")
+# A line without these holds none of what `quotecheck.clean` refuses: raw controls are not JSON, so a control
+# character comes from an escape (\u0000-\u001f, \u007f-\u009f, \b \f \n \r \t), a surrogate from \ud800-\udfff,
+# a bidi control from \u202a-\u202e, \u2066-\u2069 or the character itself.
+_RISKY = re.compile(
+    r"\\u(?:00[01]|007[fF]|00[89]|[dD][89abcdefABCDEF]|202[a-eA-E]|206[6-9])|\\[bfnrt]"
+    "|[\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+_KINDS = {"quotation": clean.QUOTE, "speaker": clean.NAME, "outlet": clean.NAME}
 _NO_SPEAKER = {"none", "null", "unknown"}  # Quotebank's speaker "None": a quote it could not attribute
 
 
@@ -149,20 +156,16 @@ class _Line:
 
 
 def _text(value: object, name: str, careful: bool) -> str | None:
-    """A string field, stripped (None when absent or blank); text the databases would refuse is an error."""
+    """A string field, stripped (None when absent or blank), NFC; text `quotecheck.clean` refuses is an error."""
     if value is None:
         return None
     if type(value) is not str:
         raise ValidationError(f"{name} must be a string, not {type(value).__name__}")
-    if careful:  # only a line with a \u0000 or a surrogate escape can hold either
-        if "\x00" in value:
-            raise ValidationError(f"{name} contains a NUL character; remove it")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError(
-                f"{name} contains an unpaired surrogate (\\ud800-\\udfff); fix it"
-            ) from None
+    kind = _KINDS.get(name, clean.LINE)
+    # only a line with one of the escapes or characters of _RISKY can hold what clean refuses; the rest is
+    # checked for its length, and made NFC if it is not ASCII (both cheap next to parsing the JSON)
+    if careful or not value.isascii() or len(value) > kind.max_length:
+        value = clean.clean(value, name, kind)
     return value.strip() or None
 
 
@@ -214,7 +217,7 @@ def _parse(number: int, raw: str | bytes) -> _Line:
         ) from None
     if type(record) is not dict:
         raise ValidationError("not a JSON object; write one object a line, with quotation and speaker")
-    careful = ("\\u" in line or not line.isascii()) and _RISKY.search(line) is not None
+    careful = ("\\" in line or not line.isascii()) and _RISKY.search(line) is not None
     text = _text(record.get("quotation"), "quotation", careful)
     if text is None:
         raise ValidationError("quotation is missing or empty; give the quoted words")

@@ -90,7 +90,7 @@ def create_speaker(
     aliases: Sequence[str] = (),
     roles: Sequence[RoleInput] = (),
 ) -> Speaker:
-    name = v.required_text(name, "name")
+    name = v.name_text(name, "name")
     key = name_key(name)
     if not key:
         raise ValidationError(
@@ -121,7 +121,7 @@ def add_alias(
     language: str | None = None,
 ) -> SpeakerAlias | None:
     """Record another name; a name the speaker already answers to is not added twice (returns None)."""
-    name = v.required_text(name, "alias")
+    name = v.name_text(name, "alias")
     key = name_key(name)
     if not key:
         raise ValidationError(f"alias {name!r} has no letters or digits", field="alias")
@@ -353,7 +353,7 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
             add_role(session, speaker, role)
     with session.no_autoflush:  # a lookup must not flush half the change: the version moves once
         if "name" in changes:
-            name = v.required_text(changes["name"], "name")
+            name = v.name_text(changes["name"], "name")
             key = name_key(name)
             if not key:
                 raise ValidationError(

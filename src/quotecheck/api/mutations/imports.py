@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from sqlalchemy.orm import Session
 
+from quotecheck import clean
 from quotecheck.api.mutations.common import UserError, attempt
 from quotecheck.api.types import (
     Appearance,
@@ -126,6 +127,9 @@ class ImportMutations:
 
         def work(session: Session) -> tuple[int, bool, int, list[int]]:
             parsed = parse_transcript(input.document, name="the document")
+            clean.check_tree(
+                parsed, "document", clean.PARSED
+            )  # what JSON escapes hid from the argument's check
             report = import_transcript(
                 session,
                 parsed,
@@ -193,6 +197,7 @@ class ImportMutations:
                 if input.format is ArticleFormat.HTML
                 else ArticleText(text=input.document)
             )
+            clean.check_tree(article, "document", clean.PARSED, default=clean.LINE)  # what entities hid
             return import_article(
                 session,
                 article,
