@@ -89,11 +89,13 @@ def main() -> None:
         claims: list[Claim] = []
         # (debate, turn index) -> (source id, char start, char end)
         places: dict[tuple[str, int], tuple[int, int, int]] = {}
+        texts: dict[tuple[str, int], str] = {}
         with session_scope(engine, write=True) as session:
             for stem, (title, date) in DEBATES.items():
                 path = args.data / f"data__task2__English__{stem}.txt"
                 rows, found = read_debate(path, stem)
                 claims += found
+                texts.update({(stem, n): text for n, (_, text) in enumerate(rows)})
                 report = import_transcript(
                     session,
                     parse_transcript("\n".join(f"{s}: {t}" for s, t in rows), name=path.name),
@@ -134,6 +136,8 @@ def main() -> None:
                 top3 += any(hits)
                 if args.verbose and not (hits[:1] and hits[0] and outcome.verdict.name == "PARAPHRASED"):
                     print(f"\n[{claim.debate} #{claim.number}] {claim.speaker}: {claim.text}")
+                    for line in claim.lines:
+                        print(f"  line: {texts[(claim.debate, line)]}")
                     print(f"  {outcome.verdict.name}: {outcome.explanation[:300]}")
                     for m in outcome.matches[:3]:
                         print(f"  - {m.score:.3f} {m.passage[:160]!r}")

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
+from quotecheck import paraphrase
 from quotecheck.matching import Document, Outcome, Span, check, content_words, words
 from quotecheck.matching import shingles as terms_of
 from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
+from quotecheck.services.paraphrases import candidates
 from quotecheck.services.speakers import find_speakers, get_speaker
 
 __all__ = [
@@ -303,6 +305,10 @@ class Prepared:
     speaker_name: str
     documents: list[Document]
     language: str | None = None  # only sources in this language (or of no recorded language)
+    # The search for a paraphrase (with_speaker_documents): the words' outcome before it, names, weights.
+    words_outcome: Outcome | None = None
+    aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -321,34 +327,51 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
 def decide(prepared: Prepared) -> CheckResult:
     """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
     speaker = prepared.speaker
-    outcome = check(
-        prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
-    )
+    if prepared.words_outcome is not None:
+        found = paraphrase.verdict(
+            prepared.text,
+            speaker.id if speaker else NO_ONE,
+            prepared.documents,
+            language=prepared.language,
+            aliases=prepared.aliases,
+            weights=prepared.weights,
+        )
+        outcome = found or prepared.words_outcome
+    else:
+        outcome = check(
+            prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
+        )
     if speaker is None:
         outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
     return CheckResult(outcome, speaker, prepared.speaker_name)
 
 
 def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
-    """Nothing shares the quote's word pairs as they stand: the sense may still be there, reordered."""
-    return result.outcome.verdict is Verdict.NOT_FOUND
+    """No passage holds the quote's words: look for its sense (a paraphrase) through the lemma index."""
+    outcome = result.outcome
+    if prepared.words_outcome is not None:
+        return False
+    prepared.words_outcome = outcome  # kept for with_speaker_documents (nothing better found: this stands)
+    return outcome.verdict is Verdict.NOT_FOUND or (
+        outcome.verdict is Verdict.PARAPHRASED and all(m.paraphrase for m in outcome.matches)
+    )
 
 
 def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
-    """Widen the search for a paraphrase: sources sharing any pair of the quote's content words in any order
-    (through the index), and the claimed speaker's own latest turns."""
-    seen = {doc.source_id for doc in prepared.documents}
-    wider = _documents(session, prepared.text, prepared.language, reordered=True, skip=seen)
-    own: list[Document] = []
-    if prepared.speaker is not None:
-        seen |= {doc.source_id for doc in wider}
-        own = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
+    """Widen the search for a paraphrase: the passages sharing the most of the quote's lemmas, amounts and
+    names through the index (see quotecheck.services.paraphrases), the claimed speaker's own first."""
+    speaker_id = prepared.speaker.id if prepared.speaker is not None else None
+    found = candidates(session, prepared.text, speaker_id, prepared.language)
+    words_outcome = prepared.words_outcome or decide(prepared).outcome
     return Prepared(
         prepared.text,
         prepared.speaker,
         prepared.speaker_name,
-        [*prepared.documents, *wider, *own],
+        found.documents,
         prepared.language,
+        words_outcome,
+        found.aliases,
+        found.weights,
     )
 
 
