@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 
 from quotecheck.enums import Verdict
-from quotecheck.matching import NEGATIONS, Difference, DifferenceKind, Document, Match, Outcome, Span
+from quotecheck.matching import NEGATIONS, PRONOUNS, Difference, DifferenceKind, Document, Match, Outcome, Span
 from quotecheck.text import name_key
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
 
 MIN_SHARE = 0.3  # weighted share of the claim's content a passage must hold to be a paraphrase of it
 MIN_TERMS = 2  # and at least this many content terms in common
+OWN_FIRST = 0.5  # the claimed speaker's own passage comes first when it scores this share of the best one
 DEFAULT_WEIGHT = 2.0  # a term's weight when the index did not say how rare it is
 
 # Aliases: a name folded to its words (quotecheck.text.name_key, split) -> the key of whoever bears it.
@@ -60,7 +61,7 @@ Aliases = Mapping[tuple[str, ...], str]
 
 # English function words: the rest of a sentence carries its sense. (Other languages: words of 4+ letters.)
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
+    """a about above after again all am an and any are as at be because been before being below
     between both but by can could did do does doing done down during each few for from further get got had has
     have having he her here hers herself him himself his how i if in into is it its itself just let me might
     more most must my myself now of off on once only or other ought our ours ourselves out over own same say
@@ -74,10 +75,7 @@ QUALIFIERS = frozenset(
     """almost nearly about approximately around roughly maybe perhaps probably possibly might may could some
     partly partially only mostly""".split()
 )
-PRONOUNS = frozenset(
-    """he him his she her hers they them their theirs i me my mine we us our ours you your yours it its
-    himself herself themselves myself ourselves yourself""".split()
-)
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 
 _NUMBER_WORDS = {
     "zero": 0,
@@ -128,6 +126,7 @@ class Token:
     negation: bool = False
     qualifier: bool = False
     pronoun: bool = False
+    capital: bool = False  # written with a capital letter
 
 
 @lru_cache(maxsize=100_000)
@@ -178,6 +177,7 @@ def tokens(text: str, language: str | None = None, aliases: Aliases | None = Non
                 negation=negation,
                 qualifier=base in QUALIFIERS,
                 pronoun=base in PRONOUNS,
+                capital=m.group()[:1].isupper(),
             )
         )
     return _spelled_numbers(_named(raw, aliases or {}))
@@ -200,8 +200,11 @@ def _named(found: list[Token], aliases: Aliases) -> list[Token]:
             words = tuple(name_key(_base(t.folded)) for t in found[i : i + size])
             key = aliases.get(words)
             if key is not None:
+                begin = found[i].start
+                if result and result[-1].capital and result[-1].content and not result[-1].key.startswith("@"):
+                    begin = result.pop().start  # a first name or title before the name: "Donald Trump"
                 folded = " ".join(t.folded for t in found[i : i + size])
-                result.append(Token(key, found[i].start, found[i + size - 1].end, folded, True))
+                result.append(Token(key, begin, found[i + size - 1].end, folded, True, capital=True))
                 i += size
                 break
         else:
@@ -267,25 +270,36 @@ class Scored:
         return self.document.text[self.start : self.end]
 
 
-def _units(doc: Document) -> list[tuple[int, int, list[int]]]:
-    """(start, end, span indexes) of each sentence of the document, and of each pair of neighbouring
-    sentences said by the same speaker (within one turn or across consecutive turns)."""
-    sentences: list[tuple[int, int, int]] = []  # (start, end, span index)
+def _sentences(doc: Document) -> list[tuple[int, int, int]]:
+    """(start, end, span index) of each sentence of the document's spans (turns or quoted spans)."""
+    sentences: list[tuple[int, int, int]] = []
     for index, span in enumerate(doc.spans):
         at = span.start
         text = doc.text[span.start : span.end]
         for piece in [*_SENTENCE_END.finditer(text), None]:
             stop = span.start + (piece.start() if piece is not None else len(text))
-            if doc.text[at:stop].strip():
-                lead = len(doc.text[at:stop]) - len(doc.text[at:stop].lstrip())
-                sentences.append((at + lead, stop, index))
+            said = doc.text[at:stop]
+            if said.strip():
+                sentences.append((at + len(said) - len(said.lstrip()), stop, index))
             if piece is not None:
                 at = span.start + piece.end()
-    units = [(s, e, [i]) for s, e, i in sentences]
-    for (s1, _e1, i1), (_s2, e2, i2) in pairwise(sentences):
-        if doc.spans[i1].speaker_id == doc.spans[i2].speaker_id:
-            units.append((s1, e2, sorted({i1, i2})))
-    return units
+    return sentences
+
+
+def _document_tokens(
+    doc: Document, sentences: list[tuple[int, int, int]], language: str | None, aliases: Aliases, me: str | None
+) -> list[list[Token]]:
+    """Each sentence's terms; in the claimed speaker's own turns, "I", "me" and "my" are the speaker (`me`)."""
+    found = []
+    for start, end, index in sentences:
+        terms = tokens(doc.text[start:end], language, aliases, start)
+        if me is not None and doc.spans[index].speaker_id is not None and f"@{doc.spans[index].speaker_id}" == me:
+            terms = [
+                Token(me, t.start, t.end, t.folded, True, capital=t.capital) if t.folded in FIRST_PERSON else t
+                for t in terms
+            ]
+        found.append(terms)
+    return found
 
 
 def rank(
@@ -299,33 +313,58 @@ def rank(
     limit: int = 3,
 ) -> list[Scored]:
     """The passages that best carry the claim's content, best first (the claimed speaker's own first when
-    they carry it): at most `limit`, each no more than two sentences."""
+    they carry it about as well): at most `limit`, each a sentence or two."""
+    known = weights or {}
     claim = tokens(claim_text, language, aliases)
     wanted: dict[str, float] = {}
     for t in claim:
         if t.content:
-            wanted[t.key] = (weights or {}).get(t.key, DEFAULT_WEIGHT)
+            wanted[t.key] = known.get(t.key, DEFAULT_WEIGHT)
     if len(wanted) < MIN_TERMS:
         return []
     total = sum(wanted.values())
+    denied = any(t.negation for t in claim)
+    wanted_numbers = {k for k in wanted if k.startswith("#")}
+    names = {t.key for t in claim if t.content and t.capital}
     claim_pairs = {(a.key, b.key) for a, b in pairwise([t for t in claim if t.content])}
-    found: list[tuple[tuple[int, float], Scored]] = []
+    me = f"@{speaker_id}" if speaker_id is not None else None
+    found: list[tuple[int, Scored]] = []
     for doc in documents:
-        for start, end, owners in _units(doc):
-            unit = tokens(doc.text[start:end], language, aliases, start)
+        sentences = _sentences(doc)
+        terms = _document_tokens(doc, sentences, language, aliases or {}, me)
+        units = [([k], terms[k]) for k in range(len(sentences))]
+        units += [
+            ([k, k + 1], terms[k] + terms[k + 1])
+            for k in range(len(sentences) - 1)
+            if doc.spans[sentences[k][2]].speaker_id == doc.spans[sentences[k + 1][2]].speaker_id
+        ]
+        for members, unit in units:
             keys = {t.key for t in unit if t.content}
             shared = [k for k in wanted if k in keys]
-            if len(shared) < MIN_TERMS:
+            # A name the claim gives, where the passage has a pronoun for someone: half the name's weight.
+            standing = any(t.pronoun and t.folded not in FIRST_PERSON for t in unit)
+            half = [k for k in wanted if k.startswith("@") and k not in keys and standing]
+            if len(shared) + len(half) < MIN_TERMS:
                 continue
-            recall = sum(wanted[k] for k in shared) / total
+            held = sum(wanted[k] for k in shared) + 0.5 * sum(wanted[k] for k in half)
+            recall = held / total
             if recall < MIN_SHARE:
                 continue
-            extra = sum((weights or {}).get(k, DEFAULT_WEIGHT) for k in keys if k not in wanted)
-            precision = (total * recall) / (total * recall + extra)
+            extra = sum(known.get(k, DEFAULT_WEIGHT) for k in keys if k not in wanted)
+            precision = held / (held + extra)
             unit_pairs = {(a.key, b.key) for a, b in pairwise([t for t in unit if t.content])}
             order = len(claim_pairs & unit_pairs) / max(1, len(claim_pairs))
-            score = min(1.0, recall * (0.8 + 0.15 * precision + 0.1 * order))
-            spans = [doc.spans[i] for i in owners]
+            negated = any(t.negation for t in unit)
+            agreement = 1.0 if negated == denied else 0.9  # a negation kept (or not) is a signal
+            # Numbers that disagree, or only names in common (no word of what was said about them), say less.
+            numbers = {k for k in keys if k.startswith("#")}
+            if numbers and wanted_numbers and not numbers & wanted_numbers:
+                agreement *= 0.85
+            if all(k in names for k in shared):
+                agreement *= 0.6
+            score = min(1.0, recall * (0.65 + 0.25 * precision + 0.1 * order) * agreement)
+            start, end = sentences[members[0]][0], sentences[members[-1]][1]
+            spans = [doc.spans[i] for i in sorted({sentences[k][2] for k in members})]
             own = int(speaker_id is not None and any(s.speaker_id == speaker_id for s in spans))
             scored = Scored(
                 doc,
@@ -337,8 +376,9 @@ def rank(
                 [t.folded for t in claim if t.content and t.key not in keys],
                 _differences(claim_text, claim, unit, doc.text),
             )
-            found.append(((own, score), scored))
-    found.sort(key=lambda item: (item[0][1] >= 0.75 * _best(found), item[0][0], item[0][1]), reverse=True)
+            found.append((own, scored))
+    best = max((scored.score for _, scored in found), default=0.0)
+    found.sort(key=lambda item: (item[1].score >= OWN_FIRST * best, item[0], item[1].score), reverse=True)
     result: list[Scored] = []
     for _, scored in found:
         if any(_overlaps(scored, kept) for kept in result):
@@ -347,10 +387,6 @@ def rank(
         if len(result) == limit:
             break
     return result
-
-
-def _best(found: list[tuple[tuple[int, float], Scored]]) -> float:
-    return max((key[1] for key, _ in found), default=0.0)
 
 
 def _overlaps(a: Scored, b: Scored) -> bool:

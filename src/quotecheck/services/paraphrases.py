@@ -15,6 +15,7 @@ per content word's lemma or amount ("=leave", "=#14000000"), at its position. Fo
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -46,7 +47,7 @@ class Candidates:
 
 def _aliases(session: Session, claim: str, speaker_id: int | None) -> dict[tuple[str, ...], str]:
     """Every name of the people and organisations the claim names (and of the claimed speaker)."""
-    words = claim.split()
+    words = [re.sub(r"['’]s$", "", word) for word in claim.split()]  # "Trump's" names Trump
     grams = set()
     for i, word in enumerate(words):
         if not word[:1].isupper():
