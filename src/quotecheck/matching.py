@@ -39,6 +39,7 @@ __all__ = [
     "Outcome",
     "Span",
     "Word",
+    "UNMARKED_NAME",
     "check",
     "content_key",
     "content_words",
@@ -126,6 +127,7 @@ PRONOUNS = frozenset(
     himself herself themselves myself ourselves yourself""".split()
 )
 MAX_NAME = 4  # words of a name standing in for a pronoun
+UNMARKED_NAME = "a pronoun replaced by the name of whoever it stands for (unmarked)"
 # A close wording with a changed word: at most this many word edits, of at most this many words a side.
 MAX_EDITS = 2
 MAX_EDIT_WORDS = 2
@@ -427,7 +429,7 @@ def _place(
                     DifferenceKind.EDITORIAL,
                     claimed,
                     _slice(doc.text, said),
-                    "a pronoun replaced by the name of whoever it stands for (unmarked)",
+                    UNMARKED_NAME,
                 )
             )
             unclaimed = source_words[:-named]
@@ -435,7 +437,9 @@ def _place(
                 first += len(unclaimed)  # words before the passage (another sentence): not cut from it
             elif unclaimed:
                 differences.append(
-                    Difference(DifferenceKind.OMISSION, "", _slice(doc.text, unclaimed), "words cut without a marker")
+                    Difference(
+                        DifferenceKind.OMISSION, "", _slice(doc.text, unclaimed), "words cut without a marker"
+                    )
                 )
             continue
         if claimed_words and source_words:
@@ -710,7 +714,7 @@ def _verdict_from_words(matches: list[Match], speaker_id: int | None, speaker_na
     risks = [d for d in best.differences if d.kind is DifferenceKind.CONTEXT_RISK]
     risk_note = f" Context risk: {'; '.join(d.note for d in risks)}." if risks else ""
     edits = [d for d in best.differences if d.kind in _WORD_EDITS]
-    unmarked = [d for d in best.differences if d.kind is DifferenceKind.EDITORIAL and d.original]
+    unmarked = [d for d in best.differences if d.note == UNMARKED_NAME]
     if (unmarked and not edits) or (edits and not _close(edits)):
         # Not the words as said, with a word changed: the sense, rewritten (names for pronouns, words moved).
         listed = "; ".join(_describe(d) for d in [*unmarked, *edits])

@@ -32,7 +32,16 @@ from rapidfuzz.distance import Indel
 from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
 
 from quotecheck.enums import Verdict
-from quotecheck.matching import NEGATIONS, PRONOUNS, Difference, DifferenceKind, Document, Match, Outcome, Span
+from quotecheck.matching import (
+    NEGATIONS,
+    PRONOUNS,
+    Difference,
+    DifferenceKind,
+    Document,
+    Match,
+    Outcome,
+    Span,
+)
 from quotecheck.text import name_key
 
 __all__ = [
@@ -51,7 +60,9 @@ __all__ = [
     "weight",
 ]
 
-MIN_SHARE = 0.3  # weighted share of the claim's content a passage must hold to be a paraphrase of it
+# Without weights from the index every word counts the same, common ones too: the bar is higher.
+MIN_SHARE_UNWEIGHTED = 0.4
+MIN_SHARE = 0.3  # the score (about the weighted share of the claim's content) a paraphrase reaches
 MIN_TERMS = 2  # and at least this many content terms in common
 OWN_FIRST = 0.5  # the claimed speaker's own passage comes first when it scores this share of the best one
 DEFAULT_WEIGHT = 2.0  # a term's weight when the index did not say how rare it is
@@ -155,14 +166,18 @@ def _is_content(word: str, language: str) -> bool:
     return len(word) >= 4
 
 
-def tokens(text: str, language: str | None = None, aliases: Aliases | None = None, offset: int = 0) -> list[Token]:
+def tokens(
+    text: str, language: str | None = None, aliases: Aliases | None = None, offset: int = 0
+) -> list[Token]:
     """The terms of a text with their character offsets (plus `offset`): see the module's docstring."""
     lang = _language(language)
     raw: list[Token] = []
     for m in _TOKEN.finditer(text):
         start, end = m.start() + offset, m.end() + offset
         if m.group("num"):
-            raw.append(Token(amount(m.group("num"), m.group("scale")), start, end, m.group().casefold(), True))
+            raw.append(
+                Token(amount(m.group("num"), m.group("scale")), start, end, m.group().casefold(), True)
+            )
             continue
         folded = m.group("word").casefold().replace("’", "'")
         negation = folded in NEGATIONS or folded.endswith("n't")
@@ -201,7 +216,12 @@ def _named(found: list[Token], aliases: Aliases) -> list[Token]:
             key = aliases.get(words)
             if key is not None:
                 begin = found[i].start
-                if result and result[-1].capital and result[-1].content and not result[-1].key.startswith("@"):
+                if (
+                    result
+                    and result[-1].capital
+                    and result[-1].content
+                    and not result[-1].key.startswith("@")
+                ):
                     begin = result.pop().start  # a first name or title before the name: "Donald Trump"
                 folded = " ".join(t.folded for t in found[i : i + size])
                 result.append(Token(key, begin, found[i + size - 1].end, folded, True, capital=True))
@@ -235,7 +255,11 @@ def _spelled_numbers(found: list[Token]) -> list[Token]:
         spelled = found[i:j]
         if len(spelled) >= 2 or (spelled and spelled[0].folded in _SCALES):
             value = total + current
-            result.append(Token(f"#{value}", spelled[0].start, spelled[-1].end, " ".join(t.folded for t in spelled), True))
+            result.append(
+                Token(
+                    f"#{value}", spelled[0].start, spelled[-1].end, " ".join(t.folded for t in spelled), True
+                )
+            )
             i = j
             continue
         result.append(found[i])
@@ -287,15 +311,25 @@ def _sentences(doc: Document) -> list[tuple[int, int, int]]:
 
 
 def _document_tokens(
-    doc: Document, sentences: list[tuple[int, int, int]], language: str | None, aliases: Aliases, me: str | None
+    doc: Document,
+    sentences: list[tuple[int, int, int]],
+    language: str | None,
+    aliases: Aliases,
+    me: str | None,
 ) -> list[list[Token]]:
     """Each sentence's terms; in the claimed speaker's own turns, "I", "me" and "my" are the speaker (`me`)."""
     found = []
     for start, end, index in sentences:
         terms = tokens(doc.text[start:end], language, aliases, start)
-        if me is not None and doc.spans[index].speaker_id is not None and f"@{doc.spans[index].speaker_id}" == me:
+        if (
+            me is not None
+            and doc.spans[index].speaker_id is not None
+            and f"@{doc.spans[index].speaker_id}" == me
+        ):
             terms = [
-                Token(me, t.start, t.end, t.folded, True, capital=t.capital) if t.folded in FIRST_PERSON else t
+                Token(me, t.start, t.end, t.folded, True, capital=t.capital)
+                if t.folded in FIRST_PERSON
+                else t
                 for t in terms
             ]
         found.append(terms)
@@ -348,7 +382,7 @@ def rank(
                 continue
             held = sum(wanted[k] for k in shared) + 0.5 * sum(wanted[k] for k in half)
             recall = held / total
-            if recall < MIN_SHARE:
+            if recall < (MIN_SHARE if weights else MIN_SHARE_UNWEIGHTED):
                 continue
             extra = sum(known.get(k, DEFAULT_WEIGHT) for k in keys if k not in wanted)
             precision = held / (held + extra)
@@ -363,7 +397,10 @@ def rank(
             if all(k in names for k in shared):
                 agreement *= 0.6
             score = min(1.0, recall * (0.65 + 0.25 * precision + 0.1 * order) * agreement)
-            start, end = sentences[members[0]][0], sentences[members[-1]][1]
+            # The passage: from the first of the claim's terms in the unit to the last (pronouns standing in
+            # for a name included), so that the evidence is the words that carry the claim.
+            carrying = [t for t in unit if t.key in wanted or (half and t.pronoun and t.folded not in FIRST_PERSON)]
+            start, end = carrying[0].start, carrying[-1].end
             spans = [doc.spans[i] for i in sorted({sentences[k][2] for k in members})]
             own = int(speaker_id is not None and any(s.speaker_id == speaker_id for s in spans))
             scored = Scored(
@@ -432,7 +469,12 @@ def _pronouns(claim_text: str, claim: list[Token], unit: list[Token], text: str)
         nxt = steps[k + 1]
         named = claim[op.src_start : op.src_end]
         said = unit[nxt.dest_start : nxt.dest_end]
-        if said and all(t.pronoun for t in said) and named and all(_capitalised(claim_text, t) for t in named):
+        if (
+            said
+            and all(t.pronoun for t in said)
+            and named
+            and all(_capitalised(claim_text, t) for t in named)
+        ):
             result.append(
                 Difference(
                     DifferenceKind.EDITORIAL,
@@ -505,13 +547,21 @@ def verdict(
     best = top[0]
     where = "a primary source" if best.document.primary else "a secondary source (no primary source holds it)"
     said = speaker_id is None or any(s.speaker_id in (speaker_id, None) for s in best.spans)
-    who = "" if said else ", said by " + ", ".join(sorted({s.speaker_name or "an unnamed speaker" for s in best.spans}))
+    who = (
+        ""
+        if said
+        else ", said by " + ", ".join(sorted({s.speaker_name or "an unnamed speaker" for s in best.spans}))
+    )
     risks = [d for d in best.differences if d.kind is DifferenceKind.CONTEXT_RISK]
+    share = len(set(best.shared)) / max(1, len(set(best.shared)) + len(set(best.missing)))
     return Outcome(
         Verdict.PARAPHRASED,
-        round((0.35 + 0.4 * best.score) * (1.0 if best.document.primary else 0.8) * (0.85 if risks else 1.0), 2),
-        f"No passage holds these words, but {where} carries the sense{who} in “{_clip(best.passage)}” "
-        f"({explain(best)}). Presented as a quote, it is a paraphrase.",
+        round(
+            (0.35 + 0.4 * best.score) * (1.0 if best.document.primary else 0.8) * (0.85 if risks else 1.0), 2
+        ),
+        f"No passage holds these words, but {where} carries the sense{who}: {round(share * 100)}% of the quote's "
+        f"content words appear together in “{_clip(best.passage)}”. Presented as a quote, it is a paraphrase "
+        f"({explain(best)}).",
         [as_match(s) for s in top],
     )
 

@@ -328,6 +328,16 @@ def decide(prepared: Prepared) -> CheckResult:
     """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
     speaker = prepared.speaker
     if prepared.words_outcome is not None:
+        # The wider candidates may hold the words themselves (an index not rebuilt yet): words decide first.
+        said = check(
+            prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
+        )
+        if (
+            said.verdict not in (Verdict.NOT_FOUND, Verdict.PARAPHRASED)
+            or said.matches
+            and not said.matches[0].paraphrase
+        ):
+            return CheckResult(said, speaker, prepared.speaker_name)
         found = paraphrase.verdict(
             prepared.text,
             speaker.id if speaker else NO_ONE,
@@ -362,6 +372,11 @@ def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
     names through the index (see quotecheck.services.paraphrases), the claimed speaker's own first."""
     speaker_id = prepared.speaker.id if prepared.speaker is not None else None
     found = candidates(session, prepared.text, speaker_id, prepared.language)
+    if found.unindexed and prepared.speaker is not None:
+        # The index holds none of the quote's lemmas (built before they were indexed, or emptied): the
+        # claimed speaker's own latest turns are all that can be read without it.
+        seen = {doc.source_id for doc in prepared.documents}
+        found.documents = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
     words_outcome = prepared.words_outcome or decide(prepared).outcome
     return Prepared(
         prepared.text,

@@ -43,6 +43,7 @@ class Candidates:
     documents: list[Document]
     aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    unindexed: bool = False  # the index holds none of the claim's terms
 
 
 def _aliases(session: Session, claim: str, speaker_id: int | None) -> dict[tuple[str, ...], str]:
@@ -87,7 +88,7 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
             lookups[term.key].add(f"={term.key}")
     hashes = {indexed: shingle_hash(indexed) for wanted in lookups.values() for indexed in wanted}
     if not hashes:
-        return Candidates([], aliases)
+        return Candidates([], aliases, unindexed=True)
     counted = union_all(
         *(
             select(literal(h).label("hash"), func.count().label("places")).select_from(
@@ -97,6 +98,8 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
         )
     )
     places = {int(row.hash): int(row.places) for row in session.execute(select(counted.subquery()))}
+    if not any(places.values()):
+        return Candidates([], aliases, unindexed=True)
     weights: dict[str, float] = {}
     for term, indexed in lookups.items():
         found = [places.get(hashes[i], 0) for i in indexed]
