@@ -32,6 +32,7 @@ from rapidfuzz.distance import Indel
 from quotecheck.enums import Verdict
 
 __all__ = [
+    "UNMARKED_NAME",
     "Difference",
     "DifferenceKind",
     "Document",
@@ -39,7 +40,6 @@ __all__ = [
     "Outcome",
     "Span",
     "Word",
-    "UNMARKED_NAME",
     "check",
     "content_key",
     "content_words",
@@ -123,8 +123,37 @@ NEGATIONS = frozenset(
 
 # Pronouns an editor may replace by the name of whoever they stand for ("He started" -> "Donald Trump started").
 PRONOUNS = frozenset(
-    """he him his she her hers they them their theirs i me my mine we us our ours you your yours it its
-    himself herself themselves myself ourselves yourself""".split()
+    [
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "your",
+        "yours",
+        "it",
+        "its",
+        "himself",
+        "herself",
+        "themselves",
+        "myself",
+        "ourselves",
+        "yourself",
+    ]
 )
 MAX_NAME = 4  # words of a name standing in for a pronoun
 UNMARKED_NAME = "a pronoun replaced by the name of whoever it stands for (unmarked)"

@@ -72,19 +72,199 @@ Aliases = Mapping[tuple[str, ...], str]
 
 # English function words: the rest of a sentence carries its sense. (Other languages: words of 4+ letters.)
 STOPWORDS = frozenset(
-    """a about above after again all am an and any are as at be because been before being below
-    between both but by can could did do does doing done down during each few for from further get got had has
-    have having he her here hers herself him himself his how i if in into is it its itself just let me might
-    more most must my myself now of off on once only or other ought our ours ourselves out over own same say
-    said says she should so some such than that the their theirs them themselves then there these they this
-    those through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves well also really oh okay ok yes going gonna want wanted thing
-    things lot know think just even still like way actually tell told look see saw go went come came make
-    dollar dollars percent per cent""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "get",
+        "got",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "me",
+        "might",
+        "more",
+        "most",
+        "must",
+        "my",
+        "myself",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "say",
+        "said",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "well",
+        "also",
+        "really",
+        "oh",
+        "okay",
+        "ok",
+        "yes",
+        "going",
+        "gonna",
+        "want",
+        "wanted",
+        "thing",
+        "things",
+        "lot",
+        "know",
+        "think",
+        "just",
+        "even",
+        "still",
+        "like",
+        "way",
+        "actually",
+        "tell",
+        "told",
+        "look",
+        "see",
+        "saw",
+        "go",
+        "went",
+        "come",
+        "came",
+        "make",
+        "dollar",
+        "dollars",
+        "percent",
+        "per",
+        "cent",
+    ]
 )
 QUALIFIERS = frozenset(
-    """almost nearly about approximately around roughly maybe perhaps probably possibly might may could some
-    partly partially only mostly""".split()
+    [
+        "almost",
+        "nearly",
+        "about",
+        "approximately",
+        "around",
+        "roughly",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "might",
+        "may",
+        "could",
+        "some",
+        "partly",
+        "partially",
+        "only",
+        "mostly",
+    ]
 )
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 
@@ -182,15 +362,17 @@ def tokens(
         folded = m.group("word").casefold().replace("’", "'")
         negation = folded in NEGATIONS or folded.endswith("n't")
         base = _base(folded)
+        # "May" with a capital is the month, not a qualifier
+        qualifier = base in QUALIFIERS and not (base == "may" and m.group()[:1].isupper())
         raw.append(
             Token(
                 lemma(base, lang),
                 start,
                 end,
                 folded,
-                _is_content(base, lang) and not negation and base not in QUALIFIERS,
+                _is_content(base, lang) and not negation and not qualifier,
                 negation=negation,
-                qualifier=base in QUALIFIERS,
+                qualifier=qualifier,
                 pronoun=base in PRONOUNS,
                 capital=m.group()[:1].isupper(),
             )
@@ -397,10 +579,14 @@ def rank(
             if all(k in names for k in shared):
                 agreement *= 0.6
             score = min(1.0, recall * (0.65 + 0.25 * precision + 0.1 * order) * agreement)
-            # The passage: from the first of the claim's terms in the unit to the last (pronouns standing in
-            # for a name included), so that the evidence is the words that carry the claim.
-            carrying = [t for t in unit if t.key in wanted or (half and t.pronoun and t.folded not in FIRST_PERSON)]
-            start, end = carrying[0].start, carrying[-1].end
+            # The passage: from the first of the claim's terms in the unit (or a pronoun standing for a name
+            # before it) to the last, so that the evidence is the words that carry the claim.
+            carrying = [t for t in unit if t.key in wanted]
+            if not carrying:
+                continue  # names held only through pronouns: too little
+            standing_in = [t for t in unit if half and t.pronoun and t.folded not in FIRST_PERSON]
+            start = min(t.start for t in carrying + standing_in[:1])
+            end = carrying[-1].end
             spans = [doc.spans[i] for i in sorted({sentences[k][2] for k in members})]
             own = int(speaker_id is not None and any(s.speaker_id == speaker_id for s in spans))
             scored = Scored(

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from quotecheck import paraphrase
 from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
-from quotecheck import paraphrase
 from quotecheck.matching import Document, Outcome, Span, check, content_words, words
 from quotecheck.matching import shingles as terms_of
 from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
@@ -332,10 +332,8 @@ def decide(prepared: Prepared) -> CheckResult:
         said = check(
             prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
         )
-        if (
-            said.verdict not in (Verdict.NOT_FOUND, Verdict.PARAPHRASED)
-            or said.matches
-            and not said.matches[0].paraphrase
+        if said.verdict not in (Verdict.NOT_FOUND, Verdict.PARAPHRASED) or (
+            said.matches and not said.matches[0].paraphrase
         ):
             return CheckResult(said, speaker, prepared.speaker_name)
         found = paraphrase.verdict(

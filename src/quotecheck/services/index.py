@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from quotecheck.enums import AppearanceRelation
 from quotecheck.matching import shingles, words
-from quotecheck.paraphrase import index_terms
 from quotecheck.models import Appearance, Shingle, Source, Turn
+from quotecheck.paraphrase import index_terms
 from quotecheck.services import audit
 
 __all__ = [

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from quotecheck.matching import Document
 from quotecheck.models import Shingle, Source, Speaker, SpeakerAlias
-from quotecheck.paraphrase import Aliases, tokens, weight
+from quotecheck.paraphrase import tokens, weight
 from quotecheck.services.index import shingle_hash
 from quotecheck.text import name_key
 
@@ -79,13 +79,15 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
     claim_terms = [t for t in tokens(claim, language, aliases) if t.content]
     # term -> the index terms standing for it (an alias key: the words of each of its names)
     lookups: dict[str, set[str]] = defaultdict(set)
-    for term in claim_terms:
-        if term.key.startswith("@"):
-            for name, owner in aliases.items():
-                if owner == term.key:
-                    lookups[term.key] |= {f"={t.key}" for t in tokens(" ".join(name), language) if t.content}
+    for claimed in claim_terms:
+        if claimed.key.startswith("@"):
+            for name, bearer in aliases.items():
+                if bearer == claimed.key:
+                    lookups[claimed.key] |= {
+                        f"={t.key}" for t in tokens(" ".join(name), language) if t.content
+                    }
         else:
-            lookups[term.key].add(f"={term.key}")
+            lookups[claimed.key].add(f"={claimed.key}")
     hashes = {indexed: shingle_hash(indexed) for wanted in lookups.values() for indexed in wanted}
     if not hashes:
         return Candidates([], aliases, unindexed=True)
@@ -105,7 +107,7 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
         found = [places.get(hashes[i], 0) for i in indexed]
         weights[term] = weight(min(found) if found else COMMON, SCALE)
     # The rarest terms first, while the budget of index rows lasts.
-    budget, wanted = HITS, []
+    budget, wanted = HITS, list[tuple[int, str]]()
     for term, indexed in sorted(lookups.items(), key=lambda item: -weights[item[0]]):
         cost = sum(places.get(hashes[i], 0) for i in indexed)
         if cost == 0:
@@ -114,7 +116,7 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
             continue
         budget -= cost
         wanted += [(hashes[i], term) for i in indexed]
-    owner = {h: term for h, term in wanted}
+    owner = dict(wanted)
     hits: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for source_id, position, hashed in session.execute(
         select(Shingle.source_id, Shingle.position, Shingle.hash).where(Shingle.hash.in_(list(owner)))
@@ -138,7 +140,7 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
     windows: list[tuple[int, int, int]] = []
     for _, source_id, start, end in scored:
         lo, hi = max(0, start - MARGIN), end + MARGIN
-        if any(s == source_id and lo < h and l < hi for s, l, h in windows):
+        if any(sid == source_id and lo < end_ and start_ < hi for sid, start_, end_ in windows):
             continue
         windows.append((source_id, lo, hi))
         if len(windows) == WINDOWS:
