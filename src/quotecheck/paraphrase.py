@@ -385,16 +385,26 @@ def _base(folded: str) -> str:
     return folded.split("'")[0] if folded.endswith(("'s", "'re", "'ve", "'ll", "'d", "'m")) else folded
 
 
+@lru_cache(maxsize=100_000)
+def _name_word(folded: str) -> str:
+    return name_key(_base(folded))
+
+
 def _named(found: list[Token], aliases: Aliases) -> list[Token]:
     """Known names (the longest first) become one term, the key of whoever bears them."""
     if not aliases:
         return found
     longest = max(len(name) for name in aliases)
+    firsts = {name[0] for name in aliases if name}
     result: list[Token] = []
     i = 0
     while i < len(found):
+        if _name_word(found[i].folded) not in firsts:
+            result.append(found[i])
+            i += 1
+            continue
         for size in range(min(longest, len(found) - i), 0, -1):
-            words = tuple(name_key(_base(t.folded)) for t in found[i : i + size])
+            words = tuple(_name_word(t.folded) for t in found[i : i + size])
             key = aliases.get(words)
             if key is not None:
                 begin = found[i].start

@@ -309,6 +309,7 @@ class Prepared:
     words_outcome: Outcome | None = None
     aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
+    unindexed: bool = False  # the index held none of the quote's lemmas: the speaker's latest turns were read
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -327,8 +328,8 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
 def decide(prepared: Prepared) -> CheckResult:
     """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
     speaker = prepared.speaker
-    if prepared.words_outcome is not None:
-        # The wider candidates may hold the words themselves (an index not rebuilt yet): words decide first.
+    if prepared.words_outcome is not None and prepared.unindexed:
+        # The speaker's own turns read without the index (not rebuilt yet) may hold the words themselves.
         said = check(
             prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
         )
@@ -336,6 +337,7 @@ def decide(prepared: Prepared) -> CheckResult:
             said.matches and not said.matches[0].paraphrase
         ):
             return CheckResult(said, speaker, prepared.speaker_name)
+    if prepared.words_outcome is not None:
         found = paraphrase.verdict(
             prepared.text,
             speaker.id if speaker else NO_ONE,
@@ -344,7 +346,9 @@ def decide(prepared: Prepared) -> CheckResult:
             aliases=prepared.aliases,
             weights=prepared.weights,
         )
-        outcome = found or prepared.words_outcome
+        if found is None:  # nothing carries the sense either: the first answer stands (already complete)
+            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
+        outcome = found
     else:
         outcome = check(
             prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
@@ -385,6 +389,7 @@ def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
         words_outcome,
         found.aliases,
         found.weights,
+        found.unindexed,
     )
 
 
