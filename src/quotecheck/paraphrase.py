@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 import simplemma
 from rapidfuzz.distance import Indel
@@ -307,8 +308,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     key: str  # lemma, "#amount", or an alias key
     start: int
     end: int
@@ -359,25 +359,23 @@ def tokens(
                 Token(amount(m.group("num"), m.group("scale")), start, end, m.group().casefold(), True)
             )
             continue
-        folded = m.group("word").casefold().replace("’", "'")
-        negation = folded in NEGATIONS or folded.endswith("n't")
-        base = _base(folded)
-        # "May" with a capital is the month, not a qualifier
-        qualifier = base in QUALIFIERS and not (base == "may" and m.group()[:1].isupper())
-        raw.append(
-            Token(
-                lemma(base, lang),
-                start,
-                end,
-                folded,
-                _is_content(base, lang) and not negation and not qualifier,
-                negation=negation,
-                qualifier=qualifier,
-                pronoun=base in PRONOUNS,
-                capital=m.group()[:1].isupper(),
-            )
-        )
+        word = m.group("word")
+        capital = word[:1].isupper()
+        key, content, negation, qualifier, pronoun, folded = _word(word.casefold(), lang, capital)
+        raw.append(Token(key, start, end, folded, content, negation, qualifier, pronoun, capital))
     return _spelled_numbers(_named(raw, aliases or {}))
+
+
+@lru_cache(maxsize=200_000)
+def _word(lowered: str, lang: str, capital: bool) -> tuple[str, bool, bool, bool, bool, str]:
+    """(key, content, negation, qualifier, pronoun, folded) of a word: computed once per spelling."""
+    folded = lowered.replace("’", "'")
+    negation = folded in NEGATIONS or folded.endswith("n't")
+    base = _base(folded)
+    # "May" with a capital is the month, not a qualifier
+    qualifier = base in QUALIFIERS and not (base == "may" and capital)
+    content = _is_content(base, lang) and not negation and not qualifier
+    return lemma(base, lang), content, negation, qualifier, base in PRONOUNS, folded
 
 
 def _base(folded: str) -> str:
