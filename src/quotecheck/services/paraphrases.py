@@ -31,10 +31,10 @@ from quotecheck.text import name_key
 __all__ = ["COMMON", "HITS", "Candidates", "candidates"]
 
 COMMON = 2000  # places a term is counted in, at most: beyond this it is common
-HITS = 4000  # index rows read per check, rarest terms first
+HITS = 2000  # index rows read per check, rarest terms first
 WINDOWS = 12  # passages cut out and scored
 SCALE = 50_000  # the corpus size the weights assume (a term in 1 place of 50,000 weighs ~10.8, in 2,000 ~3.3)
-MARGIN = 300  # characters around a window, so that its sentences are whole
+MARGIN = 200  # characters around a window, so that its sentences are whole
 MAX_NAME = 4  # words in a name looked up
 
 
