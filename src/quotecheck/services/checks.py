@@ -328,15 +328,6 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
 def decide(prepared: Prepared) -> CheckResult:
     """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
     speaker = prepared.speaker
-    if prepared.words_outcome is not None and prepared.unindexed:
-        # The speaker's own turns read without the index (not rebuilt yet) may hold the words themselves.
-        said = check(
-            prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
-        )
-        if said.verdict not in (Verdict.NOT_FOUND, Verdict.PARAPHRASED) or (
-            said.matches and not said.matches[0].paraphrase
-        ):
-            return CheckResult(said, speaker, prepared.speaker_name)
     if prepared.words_outcome is not None:
         found = paraphrase.verdict(
             prepared.text,
@@ -346,9 +337,20 @@ def decide(prepared: Prepared) -> CheckResult:
             aliases=prepared.aliases,
             weights=prepared.weights,
         )
-        if found is None:  # nothing carries the sense either: the first answer stands (already complete)
+        if found is None and not prepared.unindexed:
+            # nothing carries the sense either: the first answer stands (already complete)
             return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
-        outcome = found
+        # The passages found by sense may hold the words themselves, reordered pairs aside ("le port restera
+        # ouvert" for "garderons le port ouvert"): the word check on their documents decides first.
+        held = [m.document for m in found.matches] if found is not None else prepared.documents
+        unique = list({id(doc): doc for doc in held}.values())
+        said = check(prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, unique)
+        if said.verdict is not Verdict.NOT_FOUND and (said.matches and not said.matches[0].paraphrase):
+            outcome = said
+        elif found is not None:
+            outcome = found
+        else:
+            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
     else:
         outcome = check(
             prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
