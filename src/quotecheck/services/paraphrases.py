@@ -30,7 +30,7 @@ from quotecheck.text import name_key
 
 __all__ = ["COMMON", "HITS", "Candidates", "candidates"]
 
-COMMON = 2000  # places a term is counted in, at most: beyond this it is common
+COMMON = 500  # places a term is counted in, at most: beyond this it is common (and read at most this often)
 HITS = 2000  # index rows read per check, rarest terms first
 WINDOWS = 12  # passages cut out and scored
 SCALE = 50_000  # the corpus size the weights assume (a term in 1 place of 50,000 weighs ~10.8, in 2,000 ~3.3)
@@ -118,9 +118,18 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
         wanted += [(hashes[i], term) for i in indexed]
     owner = dict(wanted)
     hits: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for source_id, position, hashed in session.execute(
-        select(Shingle.source_id, Shingle.position, Shingle.hash).where(Shingle.hash.in_(list(owner)))
-    ):
+    if not owner:
+        return Candidates([], aliases, weights)
+    # Each term's places, at most COMMON of them (a common term's count stopped there, and so do its hits).
+    parts = [
+        select(Shingle.source_id, Shingle.position, Shingle.hash)
+        .where(Shingle.hash == h)
+        .limit(COMMON)
+        .subquery()
+        for h in owner
+    ]
+    capped = union_all(*(select(part.c.source_id, part.c.position, part.c.hash) for part in parts))
+    for source_id, position, hashed in session.execute(select(capped.subquery())):
         hits[source_id].append((position, owner[hashed]))
     width = max(400, 3 * len(claim))
     scored: list[tuple[float, int, int, int]] = []  # (weight, source, start, end)
