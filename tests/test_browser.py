@@ -552,7 +552,9 @@ def test_the_check_compares_secondary_evidence_with_the_quotation(page: Page, se
             },
         )
     page.goto("/#/check")
-    page.get_by_label("Quote as published").fill("The old treaty would sign a new one tomorrow")
+    # One word changed ("We" for "I"): ALTERED, shown against the one quotation (tests/test_check.py holds the
+    # claim that straddles both quotations)
+    page.get_by_label("Quote as published").fill("We would sign a new one tomorrow")
     page.get_by_label("Attributed to").fill("Sergey Lavrov")
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#verdict")).to_have_attribute("data-verdict", "ALTERED")

@@ -32,6 +32,7 @@ from rapidfuzz.distance import Indel
 from quotecheck.enums import Verdict
 
 __all__ = [
+    "UNMARKED_NAME",
     "Difference",
     "DifferenceKind",
     "Document",
@@ -119,6 +120,46 @@ NEGATIONS = frozenset(
         "ما",
     ]
 )
+
+# Pronouns an editor may replace by the name of whoever they stand for ("He started" -> "Donald Trump started").
+PRONOUNS = frozenset(
+    [
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "your",
+        "yours",
+        "it",
+        "its",
+        "himself",
+        "herself",
+        "themselves",
+        "myself",
+        "ourselves",
+        "yourself",
+    ]
+)
+MAX_NAME = 4  # words of a name standing in for a pronoun
+UNMARKED_NAME = "a pronoun replaced by the name of whoever it stands for (unmarked)"
+# A close wording with a changed word: at most this many word edits, of at most this many words a side.
+MAX_EDITS = 2
+MAX_EDIT_WORDS = 2
 
 FAR_APART = 150  # words: a cut longer than this joins passages far apart
 MIN_SCORE_ALTERED = 0.75  # word similarity (Dice, in order) for ALTERED rather than PARAPHRASED
@@ -416,6 +457,28 @@ def _place(
         k += 1
         claimed = _slice(claim_text, claimed_words)
         original = _slice(doc.text, source_words)
+        named = _named_pronoun(claim_text, claimed_words, source_words)
+        if named:
+            # "Donald Trump started" for "He started": the editor's clarification, unmarked.
+            said = source_words[-named:]
+            differences.append(
+                Difference(
+                    DifferenceKind.EDITORIAL,
+                    claimed,
+                    _slice(doc.text, said),
+                    UNMARKED_NAME,
+                )
+            )
+            unclaimed = source_words[:-named]
+            if unclaimed and doc._words[first].start == unclaimed[0].start:
+                first += len(unclaimed)  # words before the passage (another sentence): not cut from it
+            elif unclaimed:
+                differences.append(
+                    Difference(
+                        DifferenceKind.OMISSION, "", _slice(doc.text, unclaimed), "words cut without a marker"
+                    )
+                )
+            continue
         if claimed_words and source_words:
             differences.append(Difference(DifferenceKind.SUBSTITUTION, claimed, original))
         elif claimed_words:
@@ -429,6 +492,21 @@ def _place(
                     Difference(DifferenceKind.CONTEXT_RISK, "", original, "an unmarked cut drops a negation")
                 )
     return _Placed(first, last, matched, differences, bracketed)
+
+
+def _named_pronoun(claim_text: str, claimed: Sequence[Word], said: Sequence[Word]) -> int:
+    """How many of the source's last words are pronouns the claimed words name (0 when they do not): the
+    claimed words are a name (capitalised, at most MAX_NAME words) in the place of he, she, it, I, ..."""
+    if not claimed or not said or len(claimed) > MAX_NAME:
+        return 0
+    if not all(claim_text[w.start].isupper() and w.key not in PRONOUNS for w in claimed):
+        return 0
+    count = 0
+    for word in reversed(said):
+        if word.key.split("'")[0] not in PRONOUNS:
+            break
+        count += 1
+    return count
 
 
 def _slice(text: str, found: Sequence[Word]) -> str:
@@ -672,6 +750,17 @@ def _verdict_from_words(matches: list[Match], speaker_id: int | None, speaker_na
     )
     risks = [d for d in best.differences if d.kind is DifferenceKind.CONTEXT_RISK]
     risk_note = f" Context risk: {'; '.join(d.note for d in risks)}." if risks else ""
+    edits = [d for d in best.differences if d.kind in _WORD_EDITS]
+    unmarked = [d for d in best.differences if d.note == UNMARKED_NAME]
+    if (unmarked and not edits) or (edits and not _close(edits)):
+        # Not the words as said, with a word changed: the sense, rewritten (names for pronouns, words moved).
+        listed = "; ".join(_describe(d) for d in [*unmarked, *edits])
+        return Outcome(
+            Verdict.PARAPHRASED,
+            round((0.45 + 0.4 * best.score) * weight, 2),
+            f"The sense of {where}, rewritten: {listed}. Presented as a quote, it is a paraphrase.{risk_note}",
+            matches,
+        )
     if best.exact and not best.elided:
         return Outcome(
             Verdict.VERBATIM,
@@ -687,13 +776,19 @@ def _verdict_from_words(matches: list[Match], speaker_id: int | None, speaker_na
             f"Every kept word is as said in {where}; {cuts} marked cut(s).{risk_note}",
             matches,
         )
-    edits = [d for d in best.differences if d.kind in _WORD_EDITS]
-    listed = "; ".join(_describe(d) for d in edits)
+    listed = "; ".join(_describe(d) for d in [*edits, *unmarked])
     return Outcome(
         Verdict.ALTERED,
         round(min(0.95, 0.5 + 0.45 * best.score) * weight, 2),
         f"Close to {where}, but the words differ: {listed}.{risk_note}",
         matches,
+    )
+
+
+def _close(edits: list[Difference]) -> bool:
+    """A close wording with a changed word: few edits, each of a word or two (else the quote is rewritten)."""
+    return len(edits) <= MAX_EDITS and all(
+        len(words(d.claimed)) <= MAX_EDIT_WORDS and len(words(d.original)) <= MAX_EDIT_WORDS for d in edits
     )
 
 
@@ -707,4 +802,6 @@ def _describe(difference: Difference) -> str:
         return f"“{difference.claimed}” instead of “{difference.original}”"
     if difference.kind is DifferenceKind.INSERTION:
         return f"“{difference.claimed}” added"
+    if difference.kind is DifferenceKind.EDITORIAL:
+        return f"“{difference.claimed}” for “{difference.original}” (a name for a pronoun, unmarked)"
     return f"“{difference.original}” dropped without a marker"

@@ -88,7 +88,7 @@ class QuoteMatch:
         return self.match.source_end
 
     @strawberry.field(
-        description="Word similarity, 0 to 1 (for a paraphrase, the share of content words found)."
+        description="Word similarity, 0 to 1 (for a paraphrase, about the weighted share of the quote's terms found)."
     )
     def score(self) -> float:
         return round(self.match.score, 3)

@@ -5,20 +5,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from quotecheck import paraphrase
 from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
-from quotecheck.matching import Document, Outcome, Span, check, content_words, words
+from quotecheck.matching import Document, Outcome, Span, check, words
 from quotecheck.matching import shingles as terms_of
 from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
+from quotecheck.services.paraphrases import candidates
 from quotecheck.services.speakers import find_speakers, get_speaker
 
 __all__ = [
@@ -89,32 +91,21 @@ def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return [(start, end, len(terms)) for start, end, terms in groups]
 
 
-def _reordered_terms(claim: str) -> set[str]:
-    """Every ordered pair of the claim's content words: a paraphrase reorders words, and whichever two of them
-    stood side by side in the source are then among these pairs (at most 14 words, so at most 182 pairs)."""
-    stems = list(dict.fromkeys(content_words([w.key for w in words(claim)])))[:14]
-    return {f"{a} {b}" for a in stems for b in stems if a != b}
-
-
 def _documents(
     session: Session,
     claim: str,
     language: str | None,
-    *,
-    reordered: bool = False,
-    skip: set[int] | None = None,
 ) -> list[Document]:
     """Candidate passages for a claim: the sources sharing the most index terms with it, each cut down to
-    the windows around its hits (so a long source costs only the text near the words). With `reordered`, the
-    terms are every ordered pair of the claim's content words, to find paraphrases."""
+    the windows around its hits (so a long source costs only the text near the words)."""
     found = words(claim)
-    terms = _reordered_terms(claim) if reordered else {term for _, term in terms_of([w.key for w in found])}
+    terms = {term for _, term in terms_of([w.key for w in found])}
     hashes = list({shingle_hash(term) for term in terms})
     if not hashes:
         return []
     ranked = (
         select(Shingle.source_id, func.count(func.distinct(Shingle.hash)).label("terms"))
-        .where(Shingle.hash.in_(hashes), *([Shingle.source_id.not_in(skip)] if skip else []))
+        .where(Shingle.hash.in_(hashes))
         .group_by(Shingle.source_id)
         .order_by(func.count(func.distinct(Shingle.hash)).desc(), Shingle.source_id)
         .limit(CANDIDATE_SOURCES)
@@ -303,6 +294,11 @@ class Prepared:
     speaker_name: str
     documents: list[Document]
     language: str | None = None  # only sources in this language (or of no recorded language)
+    # The search for a paraphrase (with_speaker_documents): the words' outcome before it, names, weights.
+    words_outcome: Outcome | None = None
+    aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    unindexed: bool = False  # the index held none of the quote's lemmas: the speaker's latest turns were read
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -321,34 +317,70 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
 def decide(prepared: Prepared) -> CheckResult:
     """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
     speaker = prepared.speaker
-    outcome = check(
-        prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
-    )
+    if prepared.words_outcome is not None:
+        found = paraphrase.verdict(
+            prepared.text,
+            speaker.id if speaker else NO_ONE,
+            prepared.documents,
+            language=prepared.language,
+            aliases=prepared.aliases,
+            weights=prepared.weights,
+        )
+        if found is None and not prepared.unindexed:
+            # nothing carries the sense either: the first answer stands (already complete)
+            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
+        # The passages found by sense may hold the words themselves, reordered pairs aside ("le port restera
+        # ouvert" for "garderons le port ouvert"): the word check on their documents decides first.
+        held = [m.document for m in found.matches] if found is not None else prepared.documents
+        unique = list({id(doc): doc for doc in held}.values())
+        said = check(prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, unique)
+        if said.verdict is not Verdict.NOT_FOUND and (said.matches and not said.matches[0].paraphrase):
+            outcome = said
+        elif found is not None:
+            outcome = found
+        else:
+            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
+    else:
+        outcome = check(
+            prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
+        )
     if speaker is None:
         outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
     return CheckResult(outcome, speaker, prepared.speaker_name)
 
 
 def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
-    """Nothing shares the quote's word pairs as they stand: the sense may still be there, reordered."""
-    return result.outcome.verdict is Verdict.NOT_FOUND
+    """No passage holds the quote's words: look for its sense (a paraphrase) through the lemma index."""
+    outcome = result.outcome
+    if prepared.words_outcome is not None:
+        return False
+    prepared.words_outcome = outcome  # kept for with_speaker_documents (nothing better found: this stands)
+    return outcome.verdict is Verdict.NOT_FOUND or (
+        outcome.verdict is Verdict.PARAPHRASED and all(m.paraphrase for m in outcome.matches)
+    )
 
 
 def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
-    """Widen the search for a paraphrase: sources sharing any pair of the quote's content words in any order
-    (through the index), and the claimed speaker's own latest turns."""
-    seen = {doc.source_id for doc in prepared.documents}
-    wider = _documents(session, prepared.text, prepared.language, reordered=True, skip=seen)
-    own: list[Document] = []
-    if prepared.speaker is not None:
-        seen |= {doc.source_id for doc in wider}
-        own = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
+    """Widen the search for a paraphrase: the passages sharing the most of the quote's lemmas, amounts and
+    names through the index (see quotecheck.services.paraphrases), the claimed speaker's own first."""
+    speaker_id = prepared.speaker.id if prepared.speaker is not None else None
+    found = candidates(session, prepared.text, speaker_id, prepared.language)
+    if found.unindexed and prepared.speaker is not None:
+        # The index holds none of the quote's lemmas (built before they were indexed, or emptied): the
+        # claimed speaker's own latest turns are all that can be read without it.
+        seen = {doc.source_id for doc in prepared.documents}
+        found.documents = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
+    words_outcome = prepared.words_outcome or decide(prepared).outcome
     return Prepared(
         prepared.text,
         prepared.speaker,
         prepared.speaker_name,
-        [*prepared.documents, *wider, *own],
+        found.documents,
         prepared.language,
+        words_outcome,
+        found.aliases,
+        found.weights,
+        found.unindexed,
     )
 
 

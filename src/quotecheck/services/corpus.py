@@ -47,6 +47,7 @@ from quotecheck.db import writing
 from quotecheck.errors import Conflict, ValidationError
 from quotecheck.matching import content_words, shingles, words
 from quotecheck.models import Base, Quote
+from quotecheck.paraphrase import index_terms
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import audit
 from quotecheck.services.index import shingle_hash
@@ -757,7 +758,12 @@ class _Generator:
 
     # --- the index ---------------------------------------------------------------------------------------------------
     def _index_sentences(
-        self, source_id: int, sentences: Sequence[tuple[str, list[str]]], start: int, writer: _Words
+        self,
+        source_id: int,
+        sentences: Sequence[tuple[str, list[str]]],
+        start: int,
+        writer: _Words,
+        language: str | None = None,
     ) -> None:
         """The index terms of sentences written one after the other (a space between), starting at `start`.
 
@@ -785,10 +791,21 @@ class _Generator:
             if hashed is None:
                 hashed = cache[pair] = shingle_hash(f"{first} {pair[1]}")
             out.append((hashed, source_id, position))
+        self._lemmas(source_id, " ".join(sentence for sentence, _ in sentences), start, language)
         if len(cache) > 2_000_000:
             cache.clear()
 
-    def _shingles(self, source_id: int, passage: str, start: int) -> None:
+    def _lemmas(self, source_id: int, passage: str, start: int, language: str | None) -> None:
+        """The lemma and amount terms of a passage (quotecheck.paraphrase.index_terms)."""
+        cache = self.hashes
+        out = self.rows.pending["shingle"]
+        for term, position in index_terms(passage, language, start):
+            hashed = cache.get(term)
+            if hashed is None:
+                hashed = cache[term] = shingle_hash(term)
+            out.append((hashed, source_id, position))
+
+    def _shingles(self, source_id: int, passage: str, start: int, language: str | None = None) -> None:
         """The index terms of a passage, as `services.index.term_hashes` finds them."""
         if not self.index:
             return
@@ -800,6 +817,7 @@ class _Generator:
             if hashed is None:
                 hashed = cache[term] = shingle_hash(term)
             out.append((hashed, source_id, found[i].start))
+        self._lemmas(source_id, passage, start, language)
         if len(cache) > 2_000_000:
             cache.clear()
 
@@ -874,7 +892,7 @@ class _Generator:
             start = offset + len(prefix)
             offset = start + len(words_)
             turns.append((new("turn"), transcript_id, position, speaker.id, speaker.label, start, offset))
-            self._index_sentences(transcript_id, sentences, start, writer)
+            self._index_sentences(transcript_id, sentences, start, writer, language)
             if answer:
                 made.append(
                     (new("quote"), quote_text, start + at, rng.choices((1, 2, 3), (0.45, 0.35, 0.2))[0])
@@ -1049,7 +1067,7 @@ class _Generator:
                     )
                 )
                 if relation == "EXCERPT":
-                    self._shingles(source_id, piece, start)
+                    self._shingles(source_id, piece, start, language)
                 out[quote_id] = (piece, appearance_id)
         return out
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from quotecheck.enums import AppearanceRelation
 from quotecheck.matching import shingles, words
 from quotecheck.models import Appearance, Shingle, Source, Turn
+from quotecheck.paraphrase import index_terms
 from quotecheck.services import audit
 
 __all__ = [
@@ -40,10 +41,12 @@ def shingle_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-def term_hashes(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """(hash, character position) of every index term of a text."""
+def term_hashes(text: str, offset: int = 0, language: str | None = None) -> list[tuple[int, int]]:
+    """(hash, character position) of every index term of a text: each pair of content words (the exact
+    check's terms), and each content word's lemma or amount (a paraphrase's, see quotecheck.paraphrase)."""
     found = words(text, offset)
-    return [(shingle_hash(term), found[i].start) for i, term in shingles([w.key for w in found])]
+    pairs = [(shingle_hash(term), found[i].start) for i, term in shingles([w.key for w in found])]
+    return pairs + [(shingle_hash(term), position) for term, position in index_terms(text, language, offset)]
 
 
 def indexed_spans(session: Session, source: Source) -> list[tuple[int, int]]:
@@ -77,7 +80,7 @@ def _rows(source: Source, spans: Iterable[tuple[int, int]]) -> list[dict[str, in
     seen: set[tuple[int, int]] = set()
     rows = []
     for start, end in spans:
-        for hashed, position in term_hashes(source.text[start:end], start):
+        for hashed, position in term_hashes(source.text[start:end], start, source.language):
             if (hashed, position) not in seen:
                 seen.add((hashed, position))
                 rows.append({"hash": hashed, "source_id": source.id, "position": position})
