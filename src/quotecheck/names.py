@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from quotecheck.text import name_key
 
@@ -24,6 +25,8 @@ __all__ = [
     "is_generic_label",
     "name_match",
     "read_name",
+    "reading_of",
+    "surname_key",
 ]
 
 # Honorifics: forms of address that say nothing of an office (folded, without dots).
@@ -469,3 +472,14 @@ def name_match(a: NameReading, b: NameReading) -> NameMatch | None:
     if len(a.given) != len(b.given):
         return NameMatch(0.9, "same given name and surname, a middle name on one side only")
     return NameMatch(0.95, "same name once punctuation is set aside")
+
+
+@lru_cache(maxsize=8192)
+def reading_of(text: str) -> NameReading:
+    """`read_name` without a language, remembered: stored names are read again at every lookup."""
+    return read_name(text)
+
+
+def surname_key(text: str) -> str:
+    """The folded surname of a written name, as stored for index lookups ("Senator Warren" -> "warren")."""
+    return reading_of(text).surname_key
