@@ -7,13 +7,19 @@ from sqlalchemy.orm import Session
 
 from quotecheck.demo import load_demo
 from quotecheck.enums import Verdict
+from quotecheck.errors import ValidationError
 from quotecheck.services.checks import CheckRequest, check_quote, result_document
 from quotecheck.services.speakers import (
     RoleInput,
     create_speaker,
+    find_speakers,
+    list_possible_duplicates,
+    merge_speakers,
     resolve_name,
     unambiguous,
 )
+from quotecheck.services.transcripts import import_transcript, parse_transcript
+from tests.counts import table_counts
 
 FERRY = "the town will cover the ferry subsidy out of reserves until the bridge opens"
 NATO = "NATO has lost its raison d’être after the disappearance of the Soviet Union"
@@ -129,3 +135,108 @@ def test_generic_labels_resolve_to_nobody(session: Session) -> None:
     create_speaker(session, name="Question Time Host")
     for label in ("Question", "Speaker 1", "Moderator 2", "Unidentified Female"):
         assert resolve_name(session, label) == []
+
+
+# --- transcripts -----------------------------------------------------------------------------------------------
+DEBATE = (
+    "1\tAnna Moderna\tWelcome to the harbour debate.\n"
+    "2\tAnna Moderna\tOur first question goes to the senator.\n"
+    "3\tSenator Lindqvist\tThe bridge will be paid for by the state.\n"
+    "4\tPaul Okafor \tThe bridge will be late, as always.\n"
+    "5\tA. Moderna\tThank you both.\n"
+    "6\tQuestion\tWhat about the ferry?\n"
+    "7\tSpeaker 1\tAnd the fares?\n"
+    "8\tPaul Okafor\tThe fares stay as they are.\n"
+)
+TOWN_HALL = (
+    "1\tNote\tThis transcript was checked by hand.\n2\tQuestion\tWill the ferry run?\n3\tB. Lindqvist\tYes.\n"
+)
+
+
+def test_a_tab_separated_transcript_resolves_every_form_of_a_name(session: Session) -> None:
+    report = import_transcript(session, parse_transcript(DEBATE), title="Harbour debate")
+    turns = report.source.turns
+    assert [t.label for t in turns] == [
+        "Anna Moderna",
+        "Senator Lindqvist",
+        "Paul Okafor ",  # the label as written, stray space and all
+        "A. Moderna",
+        "Question",
+        "Speaker 1",
+        "Paul Okafor",
+    ]
+    assert report.source.text is not None and "Welcome to the harbour debate. Our first question" in (
+        report.source.text
+    )
+    named = {t.label: t.speaker for t in turns}
+    assert named["A. Moderna"].id == named["Anna Moderna"].id
+    assert named["Paul Okafor "].id == named["Paul Okafor"].id
+    assert named["Senator Lindqvist"].name == "Senator Lindqvist"
+    assert sorted(s.name for s in report.new_speakers) == ["Anna Moderna", "Paul Okafor", "Senator Lindqvist"]
+    # generic labels: anonymous participants of this transcript, never found by name
+    assert sorted(s.name for s in report.anonymous) == ["Question", "Speaker 1"]
+    assert all(s.anonymous and "Harbour debate" in (s.description or "") for s in report.anonymous)
+    assert resolve_name(session, "Question") == [] and find_speakers(session, "Question") == []
+
+    # another transcript: its "Question" is another anonymous participant; "B. Lindqvist" is the senator
+    other = import_transcript(session, parse_transcript(TOWN_HALL), title="Town hall")
+    asked = {t.label: t.speaker for t in other.source.turns}
+    assert asked["Question"].id != named["Question"].id and asked["Question"].anonymous
+    # "B. Lindqvist" may be the senator, whose given name is not recorded: a new speaker, a possible duplicate
+    [lindqvist] = other.new_speakers
+    assert lindqvist.name == "B. Lindqvist"
+    [duplicate] = other.possible_duplicates
+    assert (duplicate.speaker_id, duplicate.candidate_id) == (lindqvist.id, named["Senator Lindqvist"].id)
+    # and the senator's words checked under that name are not called someone else's
+    said = "The bridge will be paid for by the state"
+    result = check_quote(session, CheckRequest(text=said, speaker_name="B. Lindqvist"))
+    assert result.outcome.verdict is Verdict.VERBATIM, result.outcome.explanation
+    assert "'B. Lindqvist' was read as Senator Lindqvist" in result.outcome.explanation
+    # importing it again changes nothing and makes no new anonymous participant
+    session.flush()
+    before = table_counts(session.connection())
+    again = import_transcript(session, parse_transcript(TOWN_HALL), title="Town hall")
+    assert not again.created and again.anonymous == []
+    assert table_counts(session.connection()) == before
+
+
+def test_a_full_name_that_only_shares_a_recorded_surname_is_a_possible_duplicate(session: Session) -> None:
+    warren = create_speaker(session, name="Senator Warren")
+    report = import_transcript(
+        session, parse_transcript("1\tElizabeth Warren\tI have a plan for that.\n"), title="Rally"
+    )
+    [new] = report.new_speakers
+    assert new.name == "Elizabeth Warren" and new.id != warren.id
+    [duplicate] = report.possible_duplicates
+    assert (duplicate.speaker_id, duplicate.candidate_id, duplicate.label) == (
+        new.id,
+        warren.id,
+        "Elizabeth Warren",
+    )
+    assert duplicate.source_id == report.source.id and "surname" in duplicate.reason
+    assert [d.id for d in list_possible_duplicates(session)] == [duplicate.id]
+    # the check under either name finds her words hers, not someone else's
+    result = check_quote(session, CheckRequest(text="I have a plan for that", speaker_name="Senator Warren"))
+    assert result.outcome.verdict is Verdict.VERBATIM, result.outcome.explanation
+    # merged by an editor, the duplicate record goes with the merged speaker
+    merge_speakers(session, survivor_id=new.id, merged_id=warren.id)
+    session.flush()
+    assert list_possible_duplicates(session) == []
+
+
+def test_an_ambiguous_surname_in_a_transcript_is_a_new_speaker_with_both_candidates(session: Session) -> None:
+    elizabeth = create_speaker(session, name="Elizabeth Warren")
+    rick = create_speaker(session, name="Rick Warren")
+    report = import_transcript(session, parse_transcript("1\tWarren\tA plan.\n"), title="Panel")
+    [new] = report.new_speakers
+    assert {d.candidate_id for d in report.possible_duplicates} == {elizabeth.id, rick.id}
+    assert all(d.speaker_id == new.id for d in report.possible_duplicates)
+    # a given name that conflicts is no duplicate at all: Mary Warren may only be the Warren without one
+    other = import_transcript(session, parse_transcript("1\tMary Warren\tAnother plan.\n"), title="Panel 2")
+    assert [d.candidate_id for d in other.possible_duplicates] == [new.id]
+
+
+def test_a_tab_separated_file_with_a_bad_line_says_which() -> None:
+    with pytest.raises(ValidationError) as raised:
+        parse_transcript("1\tAnna\tHello.\n2 Anna Hello again.\n", name="t.tsv")
+    assert raised.value.message.startswith("t.tsv, line 2: not `number<TAB>speaker<TAB>text`")

@@ -131,10 +131,9 @@ GENERIC_WORDS = frozenset(
         "man", "woman", "men", "women", "voice", "voices", "voiceover", "over", "announcer", "narrator",
         "participant", "participants", "panelist", "panellist", "several", "multiple", "all", "both",
         "others", "other", "group", "protester", "protesters", "heckler", "caller", "student", "students",
-        "video", "clip", "sot", "vo", "applause", "laughter", "crosstalk", "inaudible", "interviewer",
-        "interpreter", "translator", "off", "camera", "editor's", "editors", "transcript", "end",
-        "unidentified speaker", "off camera", "voice over", "reporter", "reporters", "host", "staff",
-        "intervenant", "intervenante", "journaliste", "public", "question du public", "inconnu", "inconnue",
+        "video", "clip", "sot", "vo", "applause", "laughter", "crosstalk", "inaudible", "interpreter", "translator", "off", "camera", "editor's", "editors", "transcript", "end",
+        "unidentified speaker", "off camera", "voice over",
+        "intervenant", "intervenante", "public", "question du public", "inconnu", "inconnue",
         "sprecher", "sprecherin", "frage", "publikum", "moderatorin", "moderador", "moderadora", "pregunta",
         "publico", "desconocido", "desconocida", "orador", "oradora",
     }
@@ -468,7 +467,7 @@ def name_match(a: NameReading, b: NameReading) -> NameMatch | None:
     if "initial" in how:
         return NameMatch(0.9, "initials compatible with the given names")
     if "short form" in how:
-        return NameMatch(0.85, "a short form of the given name")
+        return NameMatch(0.85, "a short form or spelling of the given name")
     if len(a.given) != len(b.given):
         return NameMatch(0.9, "same given name and surname, a middle name on one side only")
     return NameMatch(0.95, "same name once punctuation is set aside")

@@ -103,6 +103,7 @@ def create_speaker(
     description: str | None = None,
     aliases: Sequence[str] = (),
     roles: Sequence[RoleInput] = (),
+    anonymous: bool = False,
 ) -> Speaker:
     name = v.required_text(name, "name")
     key = name_key(name)
@@ -113,7 +114,8 @@ def create_speaker(
     speaker = Speaker(
         name=name,
         name_key=key,
-        surname_key=surname_key(name),
+        surname_key="" if anonymous else surname_key(name),
+        anonymous=anonymous,
         kind=v.enum_value(SpeakerKind, kind, "kind"),
         wikidata_id=_wikidata_id(session, wikidata_id),
         description=v.optional_text(description),
@@ -348,8 +350,11 @@ def resolve_name(
                 match, written = best
                 via = f" (as {written!r})" if written != speaker.name else ""
                 found[speaker.id] = Candidate(speaker, match.score, match.reason + via)
+    if not reading.key and name_key(name):  # a role alone ("HOST"): a speaker recorded under these words
+        for speaker in find_speakers(session, name):
+            found[speaker.id] = Candidate(speaker, 1.0, "same name as written")
     heads = _role_heads(reading) if reading.role else []
-    if heads and (found or not reading.key):
+    if heads and ((reading.key and found) or not reading.key):
         query = (
             select(SpeakerRole)
             .join(Speaker, Speaker.id == SpeakerRole.speaker_id)
@@ -371,7 +376,7 @@ def resolve_name(
                     found[role.speaker_id] = Candidate(
                         known.speaker, min(1.0, known.score + 0.05), f"{known.reason}; {held}"
                     )
-            elif not reading.key:
+            elif not reading.key and role.speaker_id not in found:
                 found[role.speaker_id] = Candidate(role.speaker, 0.7 if day else 0.5, f"the role: {held}")
     candidates = list(found.values())
     context = set(among)
