@@ -1,8 +1,8 @@
 """Speaker identity: surname keys for finding a person under any form of their name, anonymous participants
 of one transcript, and possible duplicates an editor reviews.
 
-`speaker.surname_key` and `speaker_alias.surname_key` hold the surname of the name as `quotecheck.names`
-reads it, folded; rows stored before this revision get theirs computed here (online upgrades only).
+`surname_key` and `given_key` (on speakers and aliases) hold the surname and the first given name (or
+initial) of the name as `quotecheck.names` reads it, folded; rows stored before this revision get theirs computed here (online upgrades only).
 
 Revision ID: 0007
 Revises: 0006
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from quotecheck.names import read_name
+from quotecheck.names import given_key, surname_key
 
 revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
@@ -24,6 +24,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("speaker", sa.Column("surname_key", sa.String(), server_default="", nullable=False))
+    op.add_column("speaker", sa.Column("given_key", sa.String(), server_default="", nullable=False))
+    op.add_column("speaker_alias", sa.Column("given_key", sa.String(), server_default="", nullable=False))
     op.add_column("speaker", sa.Column("anonymous", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("speaker_alias", sa.Column("surname_key", sa.String(), server_default="", nullable=False))
     op.create_index(op.f("ix_speaker_surname_key"), "speaker", ["surname_key"])
@@ -72,11 +74,13 @@ def upgrade() -> None:
         return
     connection = op.get_bind()
     for name in ("speaker", "speaker_alias"):
-        table = sa.table(name, sa.column("id"), sa.column("name"), sa.column("surname_key"))
+        table = sa.table(
+            name, sa.column("id"), sa.column("name"), sa.column("surname_key"), sa.column("given_key")
+        )
         for row in connection.execute(sa.select(table.c.id, table.c.name).order_by(table.c.id)).all():
-            key = read_name(row.name).surname_key
-            if key:
-                connection.execute(sa.update(table).where(table.c.id == row.id).values(surname_key=key))
+            keys = {"surname_key": surname_key(row.name), "given_key": given_key(row.name)}
+            if any(keys.values()):
+                connection.execute(sa.update(table).where(table.c.id == row.id).values(**keys))
 
 
 def downgrade() -> None:
@@ -87,7 +91,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_speaker_alias_surname_key"), table_name="speaker_alias")
     op.drop_index(op.f("ix_speaker_surname_key"), table_name="speaker")
     with op.batch_alter_table("speaker_alias", schema=None) as batch_op:
+        batch_op.drop_column("given_key")
         batch_op.drop_column("surname_key")
     with op.batch_alter_table("speaker", schema=None) as batch_op:
         batch_op.drop_column("anonymous")
+        batch_op.drop_column("given_key")
         batch_op.drop_column("surname_key")

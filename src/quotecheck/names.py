@@ -22,6 +22,7 @@ __all__ = [
     "NameMatch",
     "NameReading",
     "given_compatible",
+    "given_key",
     "is_generic_label",
     "name_match",
     "read_name",
@@ -482,3 +483,9 @@ def reading_of(text: str) -> NameReading:
 def surname_key(text: str) -> str:
     """The folded surname of a written name, as stored for index lookups ("Senator Warren" -> "warren")."""
     return reading_of(text).surname_key
+
+
+def given_key(text: str) -> str:
+    """The folded first given name or initial of a written name ("E. Warren" -> "e"; "" when none)."""
+    reading = reading_of(text)
+    return _fold(reading.given[0]) if reading.given else ""

@@ -36,6 +36,7 @@ class Speaker(Versioned, Timestamped, Base):
     name_key: Mapped[str] = mapped_column(index=True)
     # The surname of `name` as quotecheck.names reads it, folded: "Senator Warren" is found under "E. Warren".
     surname_key: Mapped[str] = mapped_column(default="", server_default="", index=True)
+    given_key: Mapped[str] = mapped_column(default="", server_default="")  # first given name or initial
     # An unidentified participant of one transcript ("Question", "Speaker 1"): never resolved from a name.
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     kind: Mapped[SpeakerKind] = mapped_column(
@@ -73,6 +74,7 @@ class SpeakerAlias(Timestamped, Base):
     name: Mapped[str]
     name_key: Mapped[str] = mapped_column(index=True)
     surname_key: Mapped[str] = mapped_column(default="", server_default="", index=True)
+    given_key: Mapped[str] = mapped_column(default="", server_default="")
     kind: Mapped[AliasKind] = mapped_column(enum_column(AliasKind, "alias_kind"), default=AliasKind.SPELLING)
     language: Mapped[str | None]
 

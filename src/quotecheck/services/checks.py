@@ -59,7 +59,8 @@ class CheckResult:
     outcome: Outcome
     speaker: Speaker | None  # the claimed speaker, when recorded
     speaker_name: str
-    candidates: list[Candidate] = field(default_factory=list)  # whom the name may mean, when not sure
+    candidates: list[Candidate] = field(default_factory=list)  # whom the name may mean
+    ambiguous: bool = False  # the name may mean several of them: the quote was checked against each
 
 
 def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str, list[Candidate]]:
@@ -350,7 +351,11 @@ def decide(prepared: Prepared) -> CheckResult:
     elif speaker is None:
         outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
     return CheckResult(
-        outcome, speaker, prepared.speaker_name if speaker is None else speaker.name, prepared.candidates
+        outcome,
+        speaker,
+        prepared.speaker_name if speaker is None else speaker.name,
+        prepared.candidates,
+        ambiguous=prepared.speaker is None and len(prepared.candidates) > 1,
     )
 
 
@@ -413,7 +418,7 @@ def result_document(result: CheckResult) -> dict[str, Any]:
             for m in outcome.matches[:MAX_MATCHES]
         ],
     }
-    if len(result.candidates) > 1:  # the name may mean several people: say whom it was checked against
+    if result.ambiguous:  # the name may mean several people: say whom it was checked against
         document["speakerCandidates"] = [
             {"speaker": c.speaker.name, "score": c.score, "reason": c.reason}
             for c in result.candidates[:MAX_CANDIDATES]

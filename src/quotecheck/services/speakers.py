@@ -18,6 +18,7 @@ from quotecheck.names import (
     ROLE_QUALIFIERS,
     ROLE_WORDS,
     NameReading,
+    given_key,
     name_match,
     read_name,
     reading_of,
@@ -115,6 +116,7 @@ def create_speaker(
         name=name,
         name_key=key,
         surname_key="" if anonymous else surname_key(name),
+        given_key="" if anonymous else given_key(name),
         anonymous=anonymous,
         kind=v.enum_value(SpeakerKind, kind, "kind"),
         wikidata_id=_wikidata_id(session, wikidata_id),
@@ -148,6 +150,7 @@ def add_alias(
         name=name,
         name_key=key,
         surname_key=surname_key(name),
+        given_key=given_key(name),
         kind=v.enum_value(AliasKind, kind, "kind"),
         language=v.language(language),
     )
@@ -209,6 +212,7 @@ def speaker_conditions(f: SpeakerFilter) -> list[ColumnElement[bool]]:
             or_(
                 words_prefix(Speaker.name_key, f.name),
                 Speaker.aliases.any(words_prefix(SpeakerAlias.name_key, f.name)),
+                *_same_person(reading_of(f.name)),
             )
         )
     if f.wikidata_id is not None:
@@ -218,6 +222,33 @@ def speaker_conditions(f: SpeakerFilter) -> list[ColumnElement[bool]]:
     if f.kind is not None:
         where.append(Speaker.kind == f.kind)
     return where
+
+
+def _same_person(reading: NameReading) -> list[ColumnElement[bool]]:
+    """SQL: a name or alias of the same surname whose first given name (if both have one) is compatible:
+    "Elizabeth Warren" finds "Senator Warren" and "E. Warren", never "Rick Warren"."""
+    if not reading.surname_key or not reading.key:
+        return []
+    given = reading.given[0] if reading.given else ""
+    first = name_key(given).replace(" ", "")
+
+    def fits(surname: Any, stored: Any) -> ColumnElement[bool]:
+        same: ColumnElement[bool] = surname == reading.surname_key
+        if not first:
+            return same
+        if len(first) == 1 or given.endswith("."):  # an initial: any given name it starts
+            compatible = or_(stored == "", stored.startswith(first[0]))
+        else:
+            compatible = or_(stored == "", stored == first, stored == first[0])
+        return and_(same, compatible)
+
+    return [
+        and_(Speaker.anonymous.is_(False), fits(Speaker.surname_key, Speaker.given_key)),
+        and_(
+            Speaker.anonymous.is_(False),
+            Speaker.aliases.any(fits(SpeakerAlias.surname_key, SpeakerAlias.given_key)),
+        ),
+    ]
 
 
 def find_speakers(session: Session, name: str) -> list[Speaker]:
@@ -594,7 +625,8 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
                 raise ValidationError(
                     f"name {name!r} has no letters or digits; give the speaker's name", field="name"
                 )
-            speaker.name, speaker.name_key, speaker.surname_key = name, key, surname_key(name)
+            speaker.name, speaker.name_key = name, key
+            speaker.surname_key, speaker.given_key = surname_key(name), given_key(name)
         if "kind" in changes:
             speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
         if "wikidata_id" in changes:
