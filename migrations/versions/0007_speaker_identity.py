@@ -14,12 +14,16 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from quotecheck.names import given_key, surname_key
+from quotecheck.names import given_key, is_generic_label, surname_key
 
 revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+ANONYMOUS = (
+    "an unidentified participant of the transcript"  # how quotecheck.services.transcripts describes them
+)
 
 
 def upgrade() -> None:
@@ -81,6 +85,15 @@ def upgrade() -> None:
             keys = {"surname_key": surname_key(row.name), "given_key": given_key(row.name)}
             if any(keys.values()):
                 connection.execute(sa.update(table).where(table.c.id == row.id).values(**keys))
+    # Anonymous participants recorded before a downgrade to 0006 are known again by what the import wrote.
+    speaker = sa.table(
+        "speaker", sa.column("id"), sa.column("name"), sa.column("description"), sa.column("anonymous")
+    )
+    for row in connection.execute(
+        sa.select(speaker.c.id, speaker.c.name).where(speaker.c.description.like(f"{ANONYMOUS}%"))
+    ).all():
+        if is_generic_label(row.name):
+            connection.execute(sa.update(speaker).where(speaker.c.id == row.id).values(anonymous=True))
 
 
 def downgrade() -> None:
