@@ -240,3 +240,17 @@ def test_a_tab_separated_file_with_a_bad_line_says_which() -> None:
     with pytest.raises(ValidationError) as raised:
         parse_transcript("1\tAnna\tHello.\n2 Anna Hello again.\n", name="t.tsv")
     assert raised.value.message.startswith("t.tsv, line 2: not `number<TAB>speaker<TAB>text`")
+
+
+def test_a_fuller_name_on_the_same_stage_names_the_speaker(session: Session) -> None:
+    text = "1\tSenator Warren\tA plan for that.\n2\tE. Warren\tAnother plan.\n3\tElizabeth Warren\tA third plan.\n"
+    report = import_transcript(session, parse_transcript(text), title="Season")
+    [warren] = report.new_speakers
+    assert {t.speaker_id for t in report.source.turns} == {warren.id}
+    assert warren.name == "Elizabeth Warren" and report.possible_duplicates == []
+    assert sorted(a.name for a in warren.aliases) == ["E. Warren", "Senator Warren"]
+    assert [t.label for t in report.source.turns] == ["Senator Warren", "E. Warren", "Elizabeth Warren"]
+    # a line said under "Senator Warren" checked under the other spellings: hers, with her name
+    for name in ("Elizabeth Warren", "E. Warren", "Sen. Warren", "Warren"):
+        result = check_quote(session, CheckRequest(text="A plan for that", speaker_name=name))
+        assert (result.outcome.verdict, result.speaker_name) == (Verdict.VERBATIM, "Elizabeth Warren"), name

@@ -21,6 +21,7 @@ __all__ = [
     "ROLE_WORDS",
     "NameMatch",
     "NameReading",
+    "fuller",
     "given_compatible",
     "given_key",
     "is_generic_label",
@@ -489,3 +490,11 @@ def given_key(text: str) -> str:
     """The folded first given name or initial of a written name ("E. Warren" -> "e"; "" when none)."""
     reading = reading_of(text)
     return _fold(reading.given[0]) if reading.given else ""
+
+
+def fuller(a: NameReading, b: NameReading) -> bool:
+    """`a` spells out given names that `b` lacks or gives as initials ("Elizabeth Warren" over "Senator
+    Warren" or "E. Warren"), and may be the same person."""
+    if not a.given or all(_is_initial(g) for g in a.given) or name_match(a, b) is None:
+        return False
+    return not b.given or all(_is_initial(g) for g in b.given)

@@ -305,6 +305,7 @@ class Prepared:
     documents: list[Document]
     language: str | None = None  # only sources in this language (or of no recorded language)
     candidates: list[Candidate] = field(default_factory=list)
+    written: str | None = None  # the speaker's name as the request wrote it
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -317,7 +318,8 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
     v.partial_date(request.said_on, "saidOn")
     language = v.language(request.language)
     speaker, name, candidates = _speaker(session, request)
-    return Prepared(text, speaker, name, _documents(session, text, language), language, candidates)
+    written = None if request.speaker_id is not None else " ".join((request.speaker_name or "").split())
+    return Prepared(text, speaker, name, _documents(session, text, language), language, candidates, written)
 
 
 def decide(prepared: Prepared) -> CheckResult:
@@ -339,7 +341,8 @@ def decide(prepared: Prepared) -> CheckResult:
             if retry.verdict is not Verdict.MISATTRIBUTED:
                 outcome, speaker = retry, other.speaker
                 outcome.explanation += (
-                    f" ({prepared.speaker_name!r} was read as {other.speaker.name}: {other.reason}.)"
+                    f" ({prepared.written or prepared.speaker_name!r} was read as {other.speaker.name}: "
+                    f"{other.reason}.)"
                 )
                 break
     if prepared.speaker is None and len(prepared.candidates) > 1:
@@ -380,6 +383,7 @@ def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
         [*prepared.documents, *wider, *own],
         prepared.language,
         prepared.candidates,
+        prepared.written,
     )
 
 

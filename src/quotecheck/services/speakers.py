@@ -47,6 +47,7 @@ __all__ = [
     "list_speakers",
     "merge_speakers",
     "record_possible_duplicate",
+    "rename_speaker",
     "resolve_name",
     "resolve_speaker",
     "role_held_between",
@@ -173,6 +174,22 @@ def add_role(session: Session, speaker: Speaker, role: RoleInput) -> SpeakerRole
     )
     speaker.roles.append(row)
     return row
+
+
+def rename_speaker(session: Session, speaker: Speaker, name: str) -> None:
+    """Give a speaker a fuller name met in a source ("Senator Warren" -> "Elizabeth Warren"); the old name stays
+    an alias, so nothing that found the speaker before stops finding it. The caller records the change."""
+    name = v.required_text(name, "name")
+    if name_key(name) == speaker.name_key:
+        return
+    old = speaker.name
+    if any(alias.name_key == name_key(name) for alias in speaker.aliases):
+        speaker.aliases[:] = [alias for alias in speaker.aliases if alias.name_key != name_key(name)]
+        session.flush()  # the alias goes before the same name comes back as an alias of the old one
+    speaker.name, speaker.name_key = name, name_key(name)
+    speaker.surname_key, speaker.given_key = surname_key(name), given_key(name)
+    add_alias(session, speaker, old, kind=AliasKind.SPELLING)
+    v.touch(speaker)
 
 
 def get_speaker(session: Session, speaker_id: int) -> Speaker:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from quotecheck.enums import AliasKind, InterviewKind, ParticipantRole
 from quotecheck.errors import ValidationError
 from quotecheck.models import Interview, PossibleDuplicate, Source, Speaker, Turn
-from quotecheck.names import is_generic_label, read_name
+from quotecheck.names import fuller, is_generic_label, read_name, reading_of
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
 from quotecheck.services.interviews import ParticipantInput, add_participant, create_interview
@@ -29,6 +29,7 @@ from quotecheck.services.speakers import (
     add_alias,
     create_speaker,
     record_possible_duplicate,
+    rename_speaker,
     resolve_name,
     unambiguous,
 )
@@ -251,6 +252,9 @@ class _Names:
         # A surname alone may be a recorded person; a full name that only shares a recorded surname (the
         # record has no given name to compare) may be someone else: a new speaker, and a possible duplicate.
         if sure is not None and (sure.score >= 0.85 or sure.speaker.id in self.stage or not reading.given):
+            if fuller(reading, reading_of(sure.speaker.name)):
+                # "Senator Warren" or "E. Warren", then "Elizabeth Warren": she is known by her name now
+                rename_speaker(self.session, sure.speaker, reading.name)
             if name_key(written) not in {sure.speaker.name_key, *(a.name_key for a in sure.speaker.aliases)}:
                 add_alias(self.session, sure.speaker, written, kind=AliasKind.SHORT_FORM)
             return sure.speaker
