@@ -453,10 +453,10 @@ def name_match(a: NameReading, b: NameReading) -> NameMatch | None:
         return None
     if a.suffix and b.suffix and _fold(a.suffix) != _fold(b.suffix):
         return None
-    if a.key == b.key:
-        return NameMatch(
-            1.0, "same name" if a.written == b.written else "same name once titles are set aside"
-        )
+    if name_key(a.written) == name_key(b.written):
+        return NameMatch(1.0, "same name as written")
+    if a.key == b.key and (a.given or b.given):  # a surname alone is a surname, whatever the titles
+        return NameMatch(1.0, "same name once titles are set aside")
     if not _surnames_agree(a, b):
         return None
     if not a.given or not b.given:

@@ -441,12 +441,12 @@ class PossibleDuplicate:
     row: strawberry.Private[models.PossibleDuplicate]
 
     @strawberry.field(description="The speaker recorded under the new name.")
-    def speaker(self) -> Speaker:
-        return Speaker(row=self.row.speaker)
+    async def speaker(self, info: Ctx) -> Speaker:
+        return Speaker(row=_need(await info.context.loaders.speaker.load(self.row.speaker_id)))
 
     @strawberry.field(description="The recorded speaker it may be.")
-    def candidate(self) -> Speaker:
-        return Speaker(row=self.row.candidate)
+    async def candidate(self, info: Ctx) -> Speaker:
+        return Speaker(row=_need(await info.context.loaders.speaker.load(self.row.candidate_id)))
 
     @strawberry.field
     def score(self) -> float:

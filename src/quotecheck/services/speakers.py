@@ -489,9 +489,10 @@ def record_possible_duplicate(
 
 
 def list_possible_duplicates(
-    session: Session, *, limit: int = 100, after_id: int | None = None
+    session: Session, *, limit: int = 100, after_id: int | None = None, ids: Collection[int] | None = None
 ) -> list[PossibleDuplicate]:
-    """Possible duplicates still open (both speakers exist), oldest first, one page at a time."""
+    """Possible duplicates still open (both speakers exist), oldest first, one page at a time (or those of
+    `ids`), with both speakers loaded."""
     query = (
         select(PossibleDuplicate)
         .options(
@@ -503,6 +504,8 @@ def list_possible_duplicates(
     )
     if after_id is not None:
         query = query.where(PossibleDuplicate.id > after_id)
+    if ids is not None:
+        query = query.where(PossibleDuplicate.id.in_(list(ids)))
     return list(session.scalars(query).unique())
 
 
