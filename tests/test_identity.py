@@ -9,6 +9,7 @@ from quotecheck.demo import load_demo
 from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.services.checks import CheckRequest, check_quote, result_document
+from quotecheck.services.quotes import create_quote, update_quote
 from quotecheck.services.speakers import (
     RoleInput,
     create_speaker,
@@ -254,3 +255,15 @@ def test_a_fuller_name_on_the_same_stage_names_the_speaker(session: Session) -> 
     for name in ("Elizabeth Warren", "E. Warren", "Sen. Warren", "Warren"):
         result = check_quote(session, CheckRequest(text="A plan for that", speaker_name=name))
         assert (result.outcome.verdict, result.speaker_name) == (Verdict.VERBATIM, "Elizabeth Warren"), name
+
+
+def test_a_quote_is_never_attributed_to_an_anonymous_participant(session: Session) -> None:
+    report = import_transcript(session, parse_transcript("1\tQuestion\tWhere is the ferry?\n"), title="T")
+    [question] = report.anonymous
+    with pytest.raises(ValidationError) as raised:
+        create_quote(session, speaker=question, text="Where is the ferry?")
+    assert raised.value.message.startswith("'Question' is an unidentified participant of one transcript")
+    person = create_speaker(session, name="Ada Lind")
+    quote = create_quote(session, speaker=person, text="Where is the ferry?")
+    with pytest.raises(ValidationError):
+        update_quote(session, quote.id, version=quote.version, changes={"speaker_id": question.id})

@@ -3,6 +3,8 @@ possibleDuplicates and mergeSpeakers, checkQuote's candidates, `quotecheck speak
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from quotecheck.services.speakers import RoleInput, create_speaker
@@ -128,7 +130,7 @@ def test_an_ambiguous_name_in_the_check_lists_its_candidates(
     )
 
 
-def test_the_speakers_commands(scratch_engine: Engine, scratch_url: str) -> None:
+def test_the_speakers_commands(scratch_engine: Engine, scratch_url: str, tmp_path: Path) -> None:
     assert run(scratch_url, "speakers", "duplicates").stdout == "no possible duplicates to review\n"
     _seed(scratch_engine)
     listed = run(scratch_url, "speakers", "duplicates")
@@ -154,6 +156,19 @@ def test_the_speakers_commands(scratch_engine: Engine, scratch_url: str) -> None
     )
     bad = run(scratch_url, "speakers", "resolve", "the Foreign Minister", "--on", "March")
     assert bad.returncode == 2 and bad.stdout == "" and "2013-03" in bad.stderr
+    # the import command says who was anonymous and what may be a duplicate
+    path = tmp_path / "panel.tsv"
+    path.write_text(
+        "1\tSpeaker 1\tHello.\n2\tRick Warren\tGrace.\n3\tMoses Warren\tAmen.\n", encoding="utf-8"
+    )
+    imported = run(scratch_url, "import", "transcript", str(path), "--title", "Panel")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.splitlines()[-3:] == [
+        "  new speakers: Moses Warren",
+        "  anonymous participants of this transcript: Speaker 1",
+        "  possible duplicate: Moses Warren may be Senator Warren (same surname, no given name to compare); "
+        "review with `quotecheck speakers duplicates`",
+    ]
     # the check by a title and surname finds the words the senator said
     shown = run(scratch_url, "check", "I have a plan for that", "--speaker", "Sen. Warren")
     assert shown.stdout.startswith("VERBATIM (confidence")

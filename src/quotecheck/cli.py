@@ -366,6 +366,10 @@ def import_transcript_command(
         source_id, turns = report.source.id, len(parsed.turns)
         new = [speaker.name for speaker in report.new_speakers]
         labels = sorted(report.resolved.items())
+        anonymous = [speaker.name for speaker in report.anonymous]
+        duplicates = [
+            f"{d.speaker.name} may be {d.candidate.name} ({d.reason})" for d in report.possible_duplicates
+        ]
     if not report.created:
         typer.echo(f"{file}: already imported as source {source_id}; nothing changed")
         return
@@ -373,6 +377,10 @@ def import_transcript_command(
     for label, name in labels:
         typer.echo(f"  {label} -> {name}")
     typer.echo(f"  new speakers: {', '.join(new)}" if new else "  no new speakers")
+    if anonymous:
+        typer.echo(f"  anonymous participants of this transcript: {', '.join(anonymous)}")
+    for line in duplicates:
+        typer.echo(f"  possible duplicate: {line}; review with `quotecheck speakers duplicates`")
 
 
 @app.command("check")
