@@ -112,9 +112,14 @@ def test_a_role_is_whoever_held_it_on_the_date(session: Session) -> None:
     assert [c.speaker.id for c in in_2001] == [old.id]
     undated = resolve_name(session, "the Foreign Minister")
     assert {c.speaker.id for c in undated} == {old.id, new.id} and unambiguous(undated) is None
-    # a name with its role: the role held on the date adds to the name's own score
+    # a surname with its role: the role held on the date tells two people of that surname apart
+    namesake = create_speaker(session, name="Ivan Lavrov", description="a footballer")
     named = resolve_name(session, "Foreign Minister Lavrov", on="2013")
-    assert [c.speaker.id for c in named] == [new.id] and "held Minister of Foreign Affairs" in named[0].reason
+    assert [(c.speaker.id, c.score) for c in named] == [(new.id, 0.9), (namesake.id, 0.6)]
+    assert "held Minister of Foreign Affairs, Russian Federation on 2013" in named[0].reason
+    sure = unambiguous(named)
+    assert sure is not None and sure.speaker.id == new.id
+    assert unambiguous(resolve_name(session, "Lavrov", on="2013")) is None
 
 
 def test_french_roles_and_gender(session: Session) -> None:

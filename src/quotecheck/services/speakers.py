@@ -402,7 +402,8 @@ def resolve_name(
         for speaker in find_speakers(session, name):
             found[speaker.id] = Candidate(speaker, 1.0, "same name as written")
     heads = _role_heads(reading) if reading.role else []
-    if heads and ((reading.key and found) or not reading.key):
+    # With a name, the role only tells apart several people it may mean (one is read already: no query).
+    if heads and ((reading.key and len(found) > 1) or not reading.key):
         query = (
             select(SpeakerRole)
             .join(Speaker, Speaker.id == SpeakerRole.speaker_id)
@@ -421,8 +422,10 @@ def resolve_name(
             known = found.get(role.speaker_id)
             if known is not None:
                 if "held " not in known.reason:
+                    # a surname and the role held on the date: as good as a given name
+                    boost = 0.3 if day is not None else 0.1
                     found[role.speaker_id] = Candidate(
-                        known.speaker, min(1.0, known.score + 0.05), f"{known.reason}; {held}"
+                        known.speaker, round(min(1.0, known.score + boost), 3), f"{known.reason}; {held}"
                     )
             elif not reading.key and role.speaker_id not in found:
                 found[role.speaker_id] = Candidate(role.speaker, 0.7 if day else 0.5, f"the role: {held}")
