@@ -7,7 +7,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
@@ -17,6 +28,7 @@ from quotecheck.models.base import partial_date_last_key
 from quotecheck.names import (
     ROLE_QUALIFIERS,
     ROLE_WORDS,
+    NameMatch,
     NameReading,
     given_key,
     name_match,
@@ -347,6 +359,36 @@ def _role_heads(reading: NameReading) -> list[str]:
     return [w for w in reading.role_key.split() if w in ROLE_WORDS and w not in ROLE_QUALIFIERS][:3]
 
 
+# Built once (building SQL expressions costs more than running them): the names and aliases of every speaker
+# that a folded name or surname finds through the indexes, and then the speakers that fit.
+_NAMES_TO_READ = (
+    select(Speaker.id, Speaker.name, SpeakerAlias.name)
+    .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
+    .where(
+        Speaker.anonymous.is_(False),
+        Speaker.id.in_(
+            select(Speaker.id)
+            .where(
+                or_(
+                    Speaker.name_key.in_(bindparam("keys", expanding=True)),
+                    Speaker.surname_key == bindparam("surname"),
+                )
+            )
+            .union(
+                select(SpeakerAlias.speaker_id).where(
+                    or_(
+                        SpeakerAlias.name_key.in_(bindparam("alias_keys", expanding=True)),
+                        SpeakerAlias.surname_key == bindparam("surname"),
+                    )
+                )
+            )
+        ),
+    )
+    .order_by(Speaker.id, SpeakerAlias.id)
+)
+_SPEAKERS_BY_ID = select(Speaker).where(Speaker.id.in_(bindparam("ids", expanding=True))).order_by(Speaker.id)
+
+
 def resolve_name(
     session: Session,
     name: str,
@@ -369,33 +411,32 @@ def resolve_name(
     found: dict[int, Candidate] = {}
     if reading.key:
         keys = list({reading.key, name_key(name)})
-        ids = (
-            select(Speaker.id)
-            .where(or_(Speaker.name_key.in_(keys), Speaker.surname_key == reading.surname_key))
-            .union(
-                select(SpeakerAlias.speaker_id).where(
-                    or_(SpeakerAlias.name_key.in_(keys), SpeakerAlias.surname_key == reading.surname_key)
-                )
-            )
-        )
-        speakers = session.scalars(
-            select(Speaker)
-            .where(Speaker.id.in_(ids), Speaker.anonymous.is_(False))
-            .order_by(Speaker.id)
-            .limit(MAX_CANDIDATES)
-            .options(selectinload(Speaker.aliases))
-        )
-        for speaker in speakers:
-            best = None
-            names = (speaker.name, *(alias.name for alias in speaker.aliases))
-            if reading.gender and any(reading_of(n).gender not in (None, reading.gender) for n in names):
+        names: dict[int, list[str]] = {}
+        for speaker_id, own, alias in session.execute(
+            _NAMES_TO_READ, {"keys": keys, "alias_keys": keys, "surname": reading.surname_key}
+        ):
+            if speaker_id not in names:
+                if len(names) == MAX_CANDIDATES:
+                    break
+                names[speaker_id] = [own]
+            if alias is not None:
+                names[speaker_id].append(alias)
+        matched: dict[int, tuple[NameMatch, str]] = {}
+        for speaker_id, written_names in names.items():
+            if reading.gender and any(
+                reading_of(n).gender not in (None, reading.gender) for n in written_names
+            ):
                 continue  # "M. Dufresne-Arcan" is not the speaker also called "Mme Dufresne-Arcan"
-            for written in names:
+            best: tuple[NameMatch, str] | None = None
+            for written in written_names:
                 match = name_match(reading, reading_of(written))
                 if match is not None and (best is None or match.score > best[0].score):
                     best = (match, written)
             if best is not None:
-                match, written = best
+                matched[speaker_id] = best
+        if matched:
+            for speaker in session.scalars(_SPEAKERS_BY_ID, {"ids": list(matched)}):
+                match, written = matched[speaker.id]
                 via = f" (as {written!r})" if written != speaker.name else ""
                 found[speaker.id] = Candidate(speaker, match.score, match.reason + via)
     if not reading.key and name_key(name):  # a role alone ("HOST"): a speaker recorded under these words
