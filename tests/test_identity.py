@@ -154,9 +154,7 @@ DEBATE = (
     "7\tSpeaker 1\tAnd the fares?\n"
     "8\tPaul Okafor\tThe fares stay as they are.\n"
 )
-TOWN_HALL = (
-    "1\tNote\tThis transcript was checked by hand.\n2\tQuestion\tWill the ferry run?\n3\tB. Lindqvist\tYes.\n"
-)
+TOWN_HALL = "1\tNote\tThis transcript was checked by hand.\n2\tQuestion \tWill the ferry run?\n3\tB. Lindqvist\tYes.\n"
 
 
 def test_a_tab_separated_transcript_resolves_every_form_of_a_name(session: Session) -> None:
@@ -186,7 +184,7 @@ def test_a_tab_separated_transcript_resolves_every_form_of_a_name(session: Sessi
 
     # another transcript: its "Question" is another anonymous participant; "B. Lindqvist" is the senator
     other = import_transcript(session, parse_transcript(TOWN_HALL), title="Town hall")
-    asked = {t.label: t.speaker for t in other.source.turns}
+    asked = {(t.label or "").strip(): t.speaker for t in other.source.turns}
     assert asked["Question"].id != named["Question"].id and asked["Question"].anonymous
     # "B. Lindqvist" may be the senator, whose given name is not recorded: a new speaker, a possible duplicate
     [lindqvist] = other.new_speakers

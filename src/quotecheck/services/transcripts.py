@@ -205,9 +205,8 @@ class _Names:
     def __init__(self, session: Session, title: str) -> None:
         self.session = session
         self.title = title
-        self.stage: dict[
-            int, Speaker
-        ] = {}  # speakers of this transcript so far: a surname alone fits them first
+        # the speakers of this transcript so far: a surname alone fits them first
+        self.stage: dict[int, Speaker] = {}
         self.cache: dict[str, Speaker] = {}
         self.new: list[Speaker] = []
         self.anonymous: list[Speaker] = []
@@ -228,14 +227,14 @@ class _Names:
 
     def _anonymous(self, written: str) -> Speaker:
         if self.existing is not None:  # the stored transcript's own participant under this label
-            held = self.session.scalar(
-                select(Speaker)
-                .join(Turn, Turn.speaker_id == Speaker.id)
-                .where(Turn.source_id == self.existing.id, Speaker.anonymous.is_(True), Turn.label == written)
-                .limit(1)
-            )
-            if held is not None:
-                return held
+            for label, held in self.session.execute(
+                select(Turn.label, Speaker)
+                .join(Speaker, Speaker.id == Turn.speaker_id)
+                .where(Turn.source_id == self.existing.id, Speaker.anonymous.is_(True))
+                .order_by(Turn.position)
+            ):
+                if " ".join((label or "").split()) == written:
+                    return held
         speaker = create_speaker(
             self.session,
             name=written,
