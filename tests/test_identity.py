@@ -270,3 +270,10 @@ def test_a_quote_is_never_attributed_to_an_anonymous_participant(session: Sessio
     quote = create_quote(session, speaker=person, text="Where is the ferry?")
     with pytest.raises(ValidationError):
         update_quote(session, quote.id, version=quote.version, changes={"speaker_id": question.id})
+
+
+def test_a_given_name_that_contradicts_the_speakers_own_is_no_match(session: Session) -> None:
+    elena = create_speaker(session, name="Elena Várga", aliases=["Mayor Várga"])
+    assert resolve_name(session, "Rick Várga") == []
+    assert [c.speaker.id for c in resolve_name(session, "Mayor Várga")] == [elena.id]
+    assert [c.speaker.id for c in resolve_name(session, "E. Várga")] == [elena.id]

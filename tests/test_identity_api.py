@@ -201,3 +201,13 @@ def test_the_import_mutation_reports_anonymous_participants_and_possible_duplica
         ("Warren", "Senator Warren", "Warren"),
     ]
     assert all(d["score"] == 0.6 and "surname" in d["reason"] for d in done["possibleDuplicates"])
+
+
+def test_quotes_by_any_form_of_the_speakers_name(api: GraphQLClient) -> None:
+    query = """query ($n: String!) { quotes(filter: {speakerName: $n}, first: 100) {
+      totalCount edges { node { speaker { name } } } } }"""
+    plain = api.query(query, {"n": "Elena Várga"})["quotes"]
+    assert plain["totalCount"] > 0
+    for form in ("Mayor Elena Várga", "E. Varga", "Mayor E. Várga"):
+        assert api.query(query, {"n": form})["quotes"] == plain, form
+    assert api.query(query, {"n": "Rick Várga"})["quotes"]["totalCount"] == 0

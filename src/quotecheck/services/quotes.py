@@ -44,7 +44,7 @@ class QuoteFilter:
     """What the quote list can be narrowed by; every field given must hold."""
 
     speaker_id: int | None = None
-    speaker_name: str | None = None  # a name or alias, matched as `find_speakers` does
+    speaker_name: str | None = None  # a name or alias as `find_speakers` matches it, or the same person
     outlet_id: int | None = None  # appeared in a source of this outlet, or said in its interview
     interview_id: int | None = None
     source_id: int | None = None  # appeared in this source
@@ -63,7 +63,7 @@ def quote_conditions(f: QuoteFilter) -> list[ColumnElement[bool]]:
     if f.speaker_id is not None:
         where.append(Quote.speaker_id == f.speaker_id)
     if f.speaker_name is not None:
-        where.append(Quote.speaker_id.in_(speaker_ids_named(f.speaker_name)))
+        where.append(Quote.speaker_id.in_(speaker_ids_named(f.speaker_name, same_person=True)))
     if f.interview_id is not None:
         where.append(Quote.interview_id == f.interview_id)
     if f.source_id is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     type_coerce,
     update,
 )
@@ -216,12 +217,14 @@ def list_speakers(session: Session, *, limit: int = 100, after_id: int | None = 
     return page(session, Speaker, limit=limit, after_id=after_id, options=(selectinload(Speaker.aliases),))
 
 
-def speaker_ids_named(name: str) -> CompoundSelect[Any]:
-    """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`)."""
+def speaker_ids_named(name: str, *, same_person: bool = False) -> CompoundSelect[Any]:
+    """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`); with
+    `same_person`, also those who may be the person it names ("Senator Warren" for "Elizabeth Warren")."""
     key = name_key(name)
+    same = _same_person(reading_of(name)) if same_person else []
     return (
         select(Speaker.id)
-        .where(Speaker.name_key == key)
+        .where(or_(Speaker.name_key == key, *same))
         .union(select(SpeakerAlias.speaker_id).where(SpeakerAlias.name_key == key))
     )
 
@@ -271,10 +274,19 @@ def _same_person(reading: NameReading) -> list[ColumnElement[bool]]:
             compatible = or_(stored == "", stored == first, stored == first[0])
         return and_(same, compatible)
 
+    # An alias without a given name ("Mayor Várga") fits only a speaker whose own name does not contradict.
+    own: ColumnElement[bool] = true()
+    if first:
+        own = or_(
+            Speaker.given_key == "",
+            Speaker.surname_key != reading.surname_key,
+            fits(Speaker.surname_key, Speaker.given_key),
+        )
     return [
         and_(Speaker.anonymous.is_(False), fits(Speaker.surname_key, Speaker.given_key)),
         and_(
             Speaker.anonymous.is_(False),
+            own,
             Speaker.aliases.any(fits(SpeakerAlias.surname_key, SpeakerAlias.given_key)),
         ),
     ]
@@ -427,6 +439,10 @@ def resolve_name(
                 reading_of(n).gender not in (None, reading.gender) for n in written_names
             ):
                 continue  # "M. Dufresne-Arcan" is not the speaker also called "Mme Dufresne-Arcan"
+            main = reading_of(written_names[0])
+            contradicted = reading.given and main.given and main.surname_key == reading.surname_key
+            if contradicted and name_match(reading, main) is None:
+                continue  # "Rick Várga" is not Elena Várga, though she is also called "Mayor Várga"
             best: tuple[NameMatch, str] | None = None
             for written in written_names:
                 match = name_match(reading, reading_of(written))
