@@ -125,6 +125,10 @@ FORMS: list[tuple[str, str | None, str, tuple[str, ...], str, str | None, str | 
     ("Bret Baier", None, "Bret Baier", ("Bret",), "Baier", None, None),
     ("Martha MacCallum", None, "Martha MacCallum", ("Martha",), "MacCallum", None, None),
     ("Julian Castro", None, "Julian Castro", ("Julian",), "Castro", None, None),
+    ("Les Moonves", None, "Les Moonves", ("Les",), "Moonves", None, None),
+    ("Major Garrett", None, "Garrett", (), "Garrett", None, None),  # a title first, as written
+    ("former Senator Bob Dole", None, "Bob Dole", ("Bob",), "Dole", "former Senator", None),
+    ("the late Senator John McCain", None, "John McCain", ("John",), "McCain", "the late Senator", None),
     # French
     ("M. Jean Dupont", "fr", "Jean Dupont", ("Jean",), "Dupont", None, "male"),
     ("M. Dupont", "fr", "Dupont", (), "Dupont", None, "male"),

@@ -145,7 +145,7 @@ _FEMALE = frozenset(
     {
         "mrs", "ms", "miss", "dame", "lady", "queen", "princess", "sister", "congresswoman",
         "councilwoman", "chairwoman", "spokeswoman", "assemblywoman", "mme", "mmes", "madame", "mlle",
-        "mademoiselle", "presidente", "ministre_f", "mairesse", "conseillere", "deputee", "senatrice",
+        "mademoiselle", "presidente", "mairesse", "conseillere", "deputee", "senatrice",
         "directrice", "redactrice", "ambassadrice", "prefete", "premiere", "ancienne", "fondatrice",
         "animatrice", "dirigeante", "frau", "fraulein", "pfarrerin", "bundeskanzlerin", "kanzlerin",
         "ministerin", "bundesministerin", "aussenministerin", "burgermeisterin", "oberburgermeisterin",
@@ -300,8 +300,12 @@ def _name_start(tokens: list[str], language: str | None, *, mixed: bool) -> int:
         return len(tokens)  # "the Foreign Minister", "la présidente"
     last = max((i for i, t in enumerate(tokens[:-1]) if _is_title_word(t, language=language)), default=-1)
     if last < 0:
-        cut = 0  # no title: only leading qualifiers ("former", "Russian") are set aside
-        while cut < len(tokens) - 1 and _roleish(tokens[cut], language, mixed=mixed, country=False):
+        cut = 0  # no title: only leading words in lower case ("former", "the") are set aside; "Les Moonves"
+        while (
+            cut < len(tokens) - 1
+            and tokens[cut][:1].islower()
+            and _roleish(tokens[cut], language, mixed=mixed, country=False)
+        ):
             cut += 1
         return cut
     cut = last + 1
