@@ -39,6 +39,8 @@ def _evidence(session: Session, text: str, speaker: str) -> dict[str, object]:
             "Elena Várga",
             ["Mayor Elena Várga", "E. Várga", "Elena Varga", "MAYOR ELENA VÁRGA", "Várga"],
         ),
+        # the issue's own example: ALTERED ("must" for "will") under every form, never MISATTRIBUTED
+        (FERRY.replace("will", "must"), "Elena Várga", ["Mayor Elena Várga", "E. Várga", "Elena Varga"]),
         (
             NATO,
             "Sergey Lavrov",
@@ -56,7 +58,7 @@ def test_the_demo_gives_one_verdict_under_every_form_of_the_name(
 ) -> None:
     load_demo(session)
     expected = _evidence(session, text, plain)
-    assert expected["verdict"] != Verdict.MISATTRIBUTED.value and expected["matches"]
+    assert expected["verdict"] in {Verdict.VERBATIM.value, Verdict.ALTERED.value} and expected["matches"]
     for form in forms:
         assert _evidence(session, text, form) == expected, form
 
