@@ -219,9 +219,11 @@ def list_speakers(session: Session, *, limit: int = 100, after_id: int | None = 
 
 def speaker_ids_named(name: str, *, same_person: bool = False) -> CompoundSelect[Any]:
     """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`); with
-    `same_person`, also those who may be the person it names ("Senator Warren" for "Elizabeth Warren")."""
+    `same_person`, also those who may be the person a name with a given name or a title names ("Senator
+    Warren" for "Elizabeth Warren"; a bare surname, "Glasser", stays a name as written)."""
     key = name_key(name)
-    same = _same_person(reading_of(name)) if same_person else []
+    reading = reading_of(name)
+    same = _same_person(reading) if same_person and (reading.given or reading.titles) else []
     return (
         select(Speaker.id)
         .where(or_(Speaker.name_key == key, *same))
