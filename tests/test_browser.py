@@ -338,6 +338,18 @@ def test_check_a_quote(page: Page, text: str, speaker: str, verdict: str) -> Non
     shoot(page, f"check-{verdict.lower().replace('_', '-')}")
 
 
+def test_the_speaker_box_offers_the_person_a_title_names(page: Page) -> None:
+    page.goto("/#/check")
+    box = page.get_by_label("Attributed to")
+    box.fill("Mayor E. Varga")
+    box.dispatch_event("input")
+    options = page.locator("#speaker-names option")
+    expect(options.first).to_have_attribute("value", "Elena Várga")
+    expect(options.first).to_have_attribute(
+        "label", re.compile(r"^Elena Várga \(initials compatible with the given names\)$")
+    )
+
+
 def test_a_wrong_token_is_refused_clearly(page: Page) -> None:
     page.goto("/")
     page.get_by_text("Editor sign-in").click()

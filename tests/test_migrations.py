@@ -121,3 +121,32 @@ def test_0003_backfills_the_hashes_the_services_compute(scratch_engine: Engine, 
             assert quote.content_hash == quote_hash(quote.speaker_id, quote.text)
         for row in session.scalars(select(Appearance)):
             assert row.content_hash == appearance_hash(row.quote_id, row.source_id, row.char_start, row.text)
+
+
+def test_0007_backfills_name_keys_and_keeps_every_row(scratch_engine: Engine, scratch_url: str) -> None:
+    """Speakers stored before 0007 get the surname and given-name keys the services compute; down to 0006
+    and back up keeps every other row, and the possible duplicates made after it can be made again."""
+    from sqlalchemy import select
+
+    from quotecheck.models import Speaker, SpeakerAlias
+    from quotecheck.names import given_key, surname_key
+    from quotecheck.services.transcripts import import_transcript, parse_transcript
+
+    with session_scope(scratch_engine, write=True) as session:
+        load_demo(session)
+        import_transcript(session, parse_transcript("1\tMayor Várga\tHello.\n2\tQuestion\tHi?\n"), title="T")
+    with scratch_engine.connect() as connection:
+        loaded = table_counts(connection)
+    assert loaded["possible_duplicate"] == 0 and loaded["speaker"] > 0
+    config = migrate.alembic_config(scratch_url)
+    migrate.downgrade(config, "0006")
+    migrate.upgrade(config, "head")
+    with scratch_engine.connect() as connection:
+        assert table_counts(connection) == loaded
+    with session_scope(scratch_engine) as session:
+        speakers = session.scalars(select(Speaker)).all()
+        assert any(s.surname_key == "varga" for s in speakers)
+        for row in [*speakers, *session.scalars(select(SpeakerAlias))]:
+            assert (row.surname_key, row.given_key) == (surname_key(row.name), given_key(row.name)), row.name
+        # an anonymous participant is known again by what the import wrote of it
+        assert [(s.name, s.anonymous) for s in speakers if s.anonymous] == [("Question", True)]

@@ -475,6 +475,10 @@ def import_transcript_command(
         source_id, turns = report.source.id, len(parsed.turns)
         new = [speaker.name for speaker in report.new_speakers]
         labels = sorted(report.resolved.items())
+        anonymous = [speaker.name for speaker in report.anonymous]
+        duplicates = [
+            f"{d.speaker.name} may be {d.candidate.name} ({d.reason})" for d in report.possible_duplicates
+        ]
     if not report.created:
         typer.echo(f"{file}: already imported as source {source_id}; nothing changed")
         return
@@ -482,6 +486,10 @@ def import_transcript_command(
     for label, name in labels:
         typer.echo(f"  {label} -> {name}")
     typer.echo(f"  new speakers: {', '.join(new)}" if new else "  no new speakers")
+    if anonymous:
+        typer.echo(f"  anonymous participants of this transcript: {', '.join(anonymous)}")
+    for line in duplicates:
+        typer.echo(f"  possible duplicate: {line}; review with `quotecheck speakers duplicates`")
 
 
 @app.command("check")
@@ -805,6 +813,57 @@ def token_create(
         shown = f"{made.row.role.name.lower()} token {made.row.name!r}"
     typer.echo(made.secret)
     typer.echo(f"created {shown}; store it now: it is not shown again", err=True)
+
+
+speakers_app = typer.Typer(
+    help="Who is speaking: resolve a written name, review possible duplicates.", no_args_is_help=True
+)
+app.add_typer(speakers_app, name="speakers")
+
+
+@speakers_app.command("resolve")
+def speakers_resolve(
+    name: Annotated[
+        str,
+        typer.Argument(help='A name as written: "Mayor Elena Várga", "E. Warren", "the Foreign Minister".'),
+    ],
+    on: Annotated[
+        str | None, typer.Option(help="The date a role is held on: 2013, 2013-03 or 2013-03-14.")
+    ] = None,
+) -> None:
+    """The speakers a written name may mean, best first, with a score and a reason."""
+    from quotecheck.services.speakers import resolve_name, unambiguous
+
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        found = resolve_name(session, name, on=on)
+        sure = unambiguous(found)
+        lines = [f"{c.score:.2f}\t{c.speaker.name} (id {c.speaker.id})\t{c.reason}" for c in found]
+    if not found:
+        typer.echo(f"no recorded speaker may be {name!r}")
+        return
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"sure: {sure.speaker.name}" if sure else "not sure: a person has to choose (or give the id)")
+
+
+@speakers_app.command("duplicates")
+def speakers_duplicates(
+    limit: Annotated[int, typer.Option(help="List at most this many.", min=1, max=1000)] = 100,
+) -> None:
+    """Possible duplicates to review: merge with the API's mergeSpeakers (admin), or leave them apart."""
+    from quotecheck.services.speakers import list_possible_duplicates
+
+    with _database() as (engine, _urls), session_scope(engine) as session:
+        rows = [
+            f"{d.speaker.name} (id {d.speaker_id})\tmay be {d.candidate.name} (id {d.candidate_id})\t"
+            f"{d.score:.2f}\t{d.reason}" + (f"\tas written: {d.label!r}" if d.label else "")
+            for d in list_possible_duplicates(session, limit=limit)
+        ]
+    if not rows:
+        typer.echo("no possible duplicates to review")
+        return
+    for row in rows:
+        typer.echo(row)
 
 
 @token_app.command("list")

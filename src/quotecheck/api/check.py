@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quotecheck import matching
 from quotecheck.api.ids import decode_id
-from quotecheck.api.types import Ctx, Source, Speaker, Turn, Verdict, _need
+from quotecheck.api.types import Ctx, Source, Speaker, SpeakerCandidate, Turn, Verdict, _need
 from quotecheck.services.checks import (
+    MAX_CANDIDATES,
     MAX_MATCHES,
     CheckRequest,
     CheckResult,
@@ -126,6 +127,18 @@ class QuoteCheck:
     @strawberry.field(description="The speaker the quote is attributed to, when recorded.")
     def speaker(self) -> Speaker | None:
         return None if self.result.speaker is None else Speaker(row=self.result.speaker)
+
+    @strawberry.field(
+        description="The recorded speakers `speakerName` may mean, best first, when it may mean more than one: "
+        "the quote was checked against each (see the explanation). Empty when the name was sure."
+    )
+    def speaker_candidates(self) -> list[SpeakerCandidate]:
+        if not self.result.ambiguous:
+            return []
+        return [
+            SpeakerCandidate(speaker=Speaker(row=c.speaker), score=c.score, reason=c.reason)
+            for c in self.result.candidates[:MAX_CANDIDATES]
+        ]
 
     @strawberry.field(description=f"Best first, at most {MAX_MATCHES}.")
     def matches(self) -> list[QuoteMatch]:

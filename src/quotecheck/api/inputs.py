@@ -86,7 +86,8 @@ def _dated(column: Any, direction: OrderDirection) -> Any:
 class QuoteFilter:
     speaker_id: strawberry.ID | None = None
     speaker_name: str | None = strawberry.field(
-        default=None, description="A name or alias, any case or accents."
+        default=None,
+        description='A name or alias, any case or accents; titles and initials are read ("Mayor E. Várga").',
     )
     outlet_id: strawberry.ID | None = strawberry.field(
         default=None, description="Appeared in a source of this outlet, or said in one of its interviews."

@@ -57,12 +57,15 @@ from quotecheck.api.types import (
     Interview,
     Node,
     Outlet,
+    PossibleDuplicate,
     Quote,
     Source,
     Speaker,
+    SpeakerCandidate,
     connection_from,
 )
 from quotecheck.enums import TokenRole
+from quotecheck.services import speakers as resolution
 from quotecheck.services.audit import AuditFilter, audit_conditions
 from quotecheck.services.factchecks import fact_check_conditions
 from quotecheck.services.interviews import interview_conditions
@@ -88,6 +91,7 @@ __all__ = ["LIMITS", "build_schema", "schema", "schema_changes", "schema_for", "
 M = TypeVar("M")
 
 LIMITS = Limits()  # the defaults; a deployment sets its own through QUOTECHECK_MAX_* (see schema_for)
+MAX_NAME = 300  # characters of a name to resolve
 
 _NODES: dict[str, tuple[type[Node], str]] = {
     "Speaker": (Speaker, "speaker"),
@@ -366,6 +370,36 @@ class Query:
         info.context.require(TokenRole.ADMIN, "listing tokens")
         rows = await info.context.scalars(select(models.ApiToken).order_by(models.ApiToken.id))
         return [ApiToken(row=row) for row in rows]
+
+    @strawberry.field(
+        description="The speakers a written name may mean, best first, with a score and a reason: the same "
+        'name once titles are set aside ("Mayor Elena Várga"), an initial ("E. Warren"), a surname alone, or '
+        'a role held on the date `on` ("the Foreign Minister"). Empty for labels that name nobody ("Question").'
+    )
+    async def resolve_speaker(self, info: Ctx, name: str, on: str | None = None) -> list[SpeakerCandidate]:
+        if len(name) > MAX_NAME:
+            raise BadInput(f"name is {len(name)} characters; give at most {MAX_NAME}", field="name")
+
+        async def run(session: AsyncSession) -> list[resolution.Candidate]:
+            return await session.run_sync(lambda sync: resolution.resolve_name(sync, name, on=on))
+
+        found = await info.context.run(run)
+        return [
+            SpeakerCandidate(speaker=Speaker(row=c.speaker), score=c.score, reason=c.reason) for c in found
+        ]
+
+    @strawberry.field(
+        description="Speakers recorded when a name might have been an existing one, oldest first, for an "
+        "editor to merge (mergeSpeakers) or leave; one that was merged is gone from the list."
+    )
+    async def possible_duplicates(self, info: Ctx, first: int = MAX_PAGE) -> list[PossibleDuplicate]:
+        if not 0 < first <= MAX_PAGE:
+            raise BadInput(f"first must be 1 to {MAX_PAGE}", field="first")
+
+        async def run(session: AsyncSession) -> list[models.PossibleDuplicate]:
+            return await session.run_sync(lambda sync: resolution.list_possible_duplicates(sync, limit=first))
+
+        return [PossibleDuplicate(row=row) for row in await info.context.run(run)]
 
     @strawberry.field(
         description="Check a quote as published against the stored sources: verdict, confidence, evidence."

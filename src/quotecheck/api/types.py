@@ -36,11 +36,13 @@ __all__ = [
     "PageInfo",
     "PartialDate",
     "Participant",
+    "PossibleDuplicate",
     "Quote",
     "Rating",
     "Role",
     "Source",
     "Speaker",
+    "SpeakerCandidate",
     "Topic",
     "Turn",
     "connection_from",
@@ -380,6 +382,13 @@ class Speaker(Node):
     def description(self) -> str | None:
         return self.row.description
 
+    @strawberry.field(
+        description='An unidentified participant of one transcript ("Question", "Speaker 1"): never found '
+        "by a name, never merged across transcripts."
+    )
+    def anonymous(self) -> bool:
+        return self.row.anonymous
+
     @strawberry.field(description="Other names: spellings, transliterations, short forms, merged duplicates.")
     async def aliases(self, info: Ctx) -> list[Alias]:
         rows = await info.context.loaders.aliases.load(self.row.id)
@@ -415,6 +424,52 @@ class Speaker(Node):
     @strawberry.field(description="Interviews (and debates, speeches ...) the speaker took part in.")
     async def interviews(self, info: Ctx) -> list[Interview]:
         return [Interview(row=row) for row in await info.context.loaders.speaker_interviews.load(self.row.id)]
+
+
+@strawberry.type(description="A speaker a written name may mean, how sure (0 to 1) and why.")
+class SpeakerCandidate:
+    speaker: Speaker
+    score: float
+    reason: str
+
+
+@strawberry.type(
+    description="A speaker recorded when a name might have been an existing one: merge the two with "
+    "mergeSpeakers, or leave them apart."
+)
+class PossibleDuplicate:
+    row: strawberry.Private[models.PossibleDuplicate]
+
+    @strawberry.field(description="The speaker recorded under the new name.")
+    async def speaker(self, info: Ctx) -> Speaker:
+        return Speaker(row=_need(await info.context.loaders.speaker.load(self.row.speaker_id)))
+
+    @strawberry.field(description="The recorded speaker it may be.")
+    async def candidate(self, info: Ctx) -> Speaker:
+        return Speaker(row=_need(await info.context.loaders.speaker.load(self.row.candidate_id)))
+
+    @strawberry.field
+    def score(self) -> float:
+        return self.row.score
+
+    @strawberry.field
+    def reason(self) -> str:
+        return self.row.reason
+
+    @strawberry.field(description="The name as written where it was met.")
+    def label(self) -> str | None:
+        return self.row.label
+
+    @strawberry.field(description="The transcript it was met in.")
+    async def source(self, info: Ctx) -> Source | None:
+        if self.row.source_id is None:
+            return None
+        row = await info.context.loaders.source.load(self.row.source_id)
+        return None if row is None else Source(row=row)
+
+    @strawberry.field
+    def recorded_at(self) -> dt.datetime:
+        return self.row.created_at
 
 
 # --- outlets -------------------------------------------------------------------------------------------------

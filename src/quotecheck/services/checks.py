@@ -21,7 +21,7 @@ from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
 from quotecheck.services.paraphrases import candidates
-from quotecheck.services.speakers import find_speakers, get_speaker
+from quotecheck.services.speakers import Candidate, get_speaker, resolve_name, unambiguous
 
 __all__ = [
     "MAX_MATCHES",
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 MAX_MATCHES = 5
+MAX_CANDIDATES = 10  # speakers a name may mean, listed in a result
 
 MAX_QUOTE = 5000  # characters
 CANDIDATE_SOURCES = 12
@@ -60,21 +61,21 @@ class CheckResult:
     outcome: Outcome
     speaker: Speaker | None  # the claimed speaker, when recorded
     speaker_name: str
+    candidates: list[Candidate] = field(default_factory=list)  # whom the name may mean
+    ambiguous: bool = False  # the name may mean several of them: the quote was checked against each
 
 
-def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str]:
+def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str, list[Candidate]]:
+    """The claimed speaker as `resolve_name` reads the name: sure (one speaker), or the candidates."""
     if request.speaker_id is not None:
         speaker = get_speaker(session, request.speaker_id)
-        return speaker, speaker.name
+        return speaker, speaker.name, []
     name = v.required_text(request.speaker_name, "speakerName")
-    found = find_speakers(session, name)
-    if len(found) > 1:
-        listed = "; ".join(f"{s.name} (id {s.id})" for s in found)
-        raise ValidationError(
-            f"{len(found)} speakers are called {name!r}: {listed}; give speakerId instead",
-            field="speakerName",
-        )
-    return (found[0], found[0].name) if found else (None, name)
+    candidates = resolve_name(session, name, on=request.said_on, language=request.language)
+    sure = unambiguous(candidates)
+    if sure is not None:
+        return sure.speaker, sure.speaker.name, candidates
+    return None, name, candidates
 
 
 def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -294,8 +295,10 @@ class Prepared:
     speaker_name: str
     documents: list[Document]
     language: str | None = None  # only sources in this language (or of no recorded language)
-    # The search for a paraphrase (with_speaker_documents): the words' outcome before it, names, weights.
-    words_outcome: Outcome | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    written: str | None = None  # the speaker's name as the request wrote it
+    # The search for a paraphrase (with_speaker_documents): the words' answer before it, names, weights.
+    words_result: CheckResult | None = None
     aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     unindexed: bool = False  # the index held none of the quote's lemmas: the speaker's latest turns were read
@@ -310,51 +313,83 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
         )
     v.partial_date(request.said_on, "saidOn")
     language = v.language(request.language)
-    speaker, name = _speaker(session, request)
-    return Prepared(text, speaker, name, _documents(session, text, language), language)
+    speaker, name, candidates = _speaker(session, request)
+    written = None if request.speaker_id is not None else " ".join((request.speaker_name or "").split())
+    return Prepared(text, speaker, name, _documents(session, text, language), language, candidates, written)
+
+
+def _outcome(prepared: Prepared, speaker_id: int, speaker_name: str) -> Outcome | None:
+    """The answer for one claimed speaker: by the words on the first pass; on the second (once the words found
+    nothing, `words_result`), by the sense. None when the sense finds nothing better than the words did."""
+    if prepared.words_result is None:
+        return check(prepared.text, speaker_id, speaker_name, prepared.documents)
+    found = paraphrase.verdict(
+        prepared.text,
+        speaker_id,
+        prepared.documents,
+        language=prepared.language,
+        aliases=prepared.aliases,
+        weights=prepared.weights,
+    )
+    if found is None and not prepared.unindexed:
+        return None
+    # The passages found by sense may hold the words themselves, reordered pairs aside ("le port restera
+    # ouvert" for "garderons le port ouvert"): the word check on their documents decides first.
+    held = [m.document for m in found.matches] if found is not None else prepared.documents
+    unique = list({id(doc): doc for doc in held}.values())
+    said = check(prepared.text, speaker_id, speaker_name, unique)
+    if said.verdict is not Verdict.NOT_FOUND and (said.matches and not said.matches[0].paraphrase):
+        return said
+    return found
 
 
 def decide(prepared: Prepared) -> CheckResult:
-    """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
+    """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread).
+
+    Words said by another speaker the name may also mean (a possible duplicate, or one of several people the
+    name fits) are that speaker's, not MISATTRIBUTED: how a name is written never makes a misattribution."""
     speaker = prepared.speaker
-    if prepared.words_outcome is not None:
-        found = paraphrase.verdict(
-            prepared.text,
-            speaker.id if speaker else NO_ONE,
-            prepared.documents,
-            language=prepared.language,
-            aliases=prepared.aliases,
-            weights=prepared.weights,
+    outcome = _outcome(prepared, speaker.id if speaker else NO_ONE, prepared.speaker_name)
+    if outcome is None:  # the search by sense found nothing better: the words' answer stands, complete
+        assert prepared.words_result is not None
+        return prepared.words_result
+    others = [c for c in prepared.candidates if speaker is None or c.speaker.id != speaker.id]
+    if outcome.verdict is Verdict.MISATTRIBUTED and others:
+        said = {span.speaker_id for match in outcome.matches for span in match.spans}
+        for other in others:
+            if other.speaker.id not in said:
+                continue
+            retry = _outcome(prepared, other.speaker.id, other.speaker.name)
+            if retry is not None and retry.verdict not in (Verdict.MISATTRIBUTED, Verdict.NOT_FOUND):
+                outcome, speaker = retry, other.speaker
+                outcome.explanation += (
+                    f" ({prepared.written or prepared.speaker_name!r} was read as {other.speaker.name}: "
+                    f"{other.reason}.)"
+                )
+                break
+    if prepared.speaker is None and len(prepared.candidates) > 1:
+        listed = "; ".join(f"{c.speaker.name} ({c.reason})" for c in prepared.candidates[:MAX_CANDIDATES])
+        outcome.explanation += (
+            f" The name {prepared.speaker_name!r} may mean {len(prepared.candidates)} recorded speakers; "
+            f"checked against each: {listed}. Give speakerId to check one."
         )
-        if found is None and not prepared.unindexed:
-            # nothing carries the sense either: the first answer stands (already complete)
-            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
-        # The passages found by sense may hold the words themselves, reordered pairs aside ("le port restera
-        # ouvert" for "garderons le port ouvert"): the word check on their documents decides first.
-        held = [m.document for m in found.matches] if found is not None else prepared.documents
-        unique = list({id(doc): doc for doc in held}.values())
-        said = check(prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, unique)
-        if said.verdict is not Verdict.NOT_FOUND and (said.matches and not said.matches[0].paraphrase):
-            outcome = said
-        elif found is not None:
-            outcome = found
-        else:
-            return CheckResult(prepared.words_outcome, speaker, prepared.speaker_name)
-    else:
-        outcome = check(
-            prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
-        )
-    if speaker is None:
+    elif speaker is None:
         outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
-    return CheckResult(outcome, speaker, prepared.speaker_name)
+    return CheckResult(
+        outcome,
+        speaker,
+        prepared.speaker_name if speaker is None else speaker.name,
+        prepared.candidates,
+        ambiguous=prepared.speaker is None and len(prepared.candidates) > 1,
+    )
 
 
 def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
     """No passage holds the quote's words: look for its sense (a paraphrase) through the lemma index."""
     outcome = result.outcome
-    if prepared.words_outcome is not None:
+    if prepared.words_result is not None:
         return False
-    prepared.words_outcome = outcome  # kept for with_speaker_documents (nothing better found: this stands)
+    prepared.words_result = result  # kept for with_speaker_documents (nothing better found: this stands)
     return outcome.verdict is Verdict.NOT_FOUND or (
         outcome.verdict is Verdict.PARAPHRASED and all(m.paraphrase for m in outcome.matches)
     )
@@ -370,14 +405,16 @@ def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
         # claimed speaker's own latest turns are all that can be read without it.
         seen = {doc.source_id for doc in prepared.documents}
         found.documents = _speaker_documents(session, prepared.speaker.id, seen, prepared.language)
-    words_outcome = prepared.words_outcome or decide(prepared).outcome
+    words_result = prepared.words_result or decide(prepared)
     return Prepared(
         prepared.text,
         prepared.speaker,
         prepared.speaker_name,
         found.documents,
         prepared.language,
-        words_outcome,
+        prepared.candidates,
+        prepared.written,
+        words_result,
         found.aliases,
         found.weights,
         found.unindexed,
@@ -396,7 +433,7 @@ def check_quote(session: Session, request: CheckRequest) -> CheckResult:
 def result_document(result: CheckResult) -> dict[str, Any]:
     """The check as a plain, stable JSON document (`quotecheck check --json`); field names as in GraphQL."""
     outcome = result.outcome
-    return {
+    document = {
         "verdict": outcome.verdict.value,
         "confidence": outcome.confidence,
         "explanation": outcome.explanation,
@@ -419,3 +456,9 @@ def result_document(result: CheckResult) -> dict[str, Any]:
             for m in outcome.matches[:MAX_MATCHES]
         ],
     }
+    if result.ambiguous:  # the name may mean several people: say whom it was checked against
+        document["speakerCandidates"] = [
+            {"speaker": c.speaker.name, "score": c.score, "reason": c.reason}
+            for c in result.candidates[:MAX_CANDIDATES]
+        ]
+    return document

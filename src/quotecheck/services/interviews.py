@@ -52,7 +52,9 @@ def interview_conditions(f: InterviewFilter) -> list[ColumnElement[bool]]:
         where.append(Interview.participants.any(Participant.speaker_id == f.speaker_id))
     if f.speaker_name is not None:
         where.append(
-            Interview.participants.any(Participant.speaker_id.in_(speaker_ids_named(f.speaker_name)))
+            Interview.participants.any(
+                Participant.speaker_id.in_(speaker_ids_named(f.speaker_name, same_person=True))
+            )
         )
     if f.outlet_id is not None:
         where.append(Interview.outlet_id == f.outlet_id)

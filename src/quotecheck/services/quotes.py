@@ -44,7 +44,7 @@ class QuoteFilter:
     """What the quote list can be narrowed by; every field given must hold."""
 
     speaker_id: int | None = None
-    speaker_name: str | None = None  # a name or alias, matched as `find_speakers` does
+    speaker_name: str | None = None  # a name or alias as `find_speakers` matches it, or the same person
     outlet_id: int | None = None  # appeared in a source of this outlet, or said in its interview
     interview_id: int | None = None
     source_id: int | None = None  # appeared in this source
@@ -63,7 +63,7 @@ def quote_conditions(f: QuoteFilter) -> list[ColumnElement[bool]]:
     if f.speaker_id is not None:
         where.append(Quote.speaker_id == f.speaker_id)
     if f.speaker_name is not None:
-        where.append(Quote.speaker_id.in_(speaker_ids_named(f.speaker_name)))
+        where.append(Quote.speaker_id.in_(speaker_ids_named(f.speaker_name, same_person=True)))
     if f.interview_id is not None:
         where.append(Quote.interview_id == f.interview_id)
     if f.source_id is not None:
@@ -105,6 +105,16 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
+def _attributable(speaker: Speaker, field: str) -> None:
+    """A quote is attributed to a person, never to a transcript's "Question" or "Speaker 1"."""
+    if speaker.anonymous:
+        raise ValidationError(
+            f"{speaker.name!r} is an unidentified participant of one transcript, not a person a quote can be "
+            "attributed to; identify them first (rename the speaker, or merge it into the right one)",
+            field=field,
+        )
+
+
 def create_quote(
     session: Session,
     *,
@@ -117,6 +127,7 @@ def create_quote(
     note: str | None = None,
 ) -> Quote:
     words = v.required_text(text, "text")
+    _attributable(speaker, "speakerId")
     session.flush()  # the speaker's id names the attribution
     digest = quote_hash(speaker.id, words)
     same = session.scalar(select(Quote).where(Quote.content_hash == digest))
@@ -194,6 +205,7 @@ def update_quote(session: Session, quote_id: int, *, version: int, changes: Mapp
                 raise ValidationError("speaker_id is empty; every quote has a speaker", field="speaker_id")
             speaker = referenced(session, Speaker, changes["speaker_id"], "speaker_id")
             assert speaker is not None
+            _attributable(speaker, "speaker_id")
             quote.speaker = speaker
         if "text" in changes or "speaker_id" in changes:
             digest = quote_hash(quote.speaker.id, quote.text)

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, func, or_, select, type_coerce, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+    update,
+)
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Participant, Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
+from quotecheck.models import Participant, PossibleDuplicate, Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
 from quotecheck.models.base import partial_date_last_key
+from quotecheck.names import (
+    ROLE_QUALIFIERS,
+    ROLE_WORDS,
+    NameMatch,
+    NameReading,
+    given_key,
+    name_match,
+    read_name,
+    reading_of,
+    surname_key,
+)
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -24,6 +47,7 @@ from quotecheck.text import name_key
 __all__ = [
     "SPEAKER_FIELDS",
     "AliasInput",
+    "Candidate",
     "RoleInput",
     "SpeakerFilter",
     "add_alias",
@@ -32,13 +56,18 @@ __all__ = [
     "delete_speaker",
     "find_speakers",
     "get_speaker",
+    "list_possible_duplicates",
     "list_speakers",
     "merge_speakers",
+    "record_possible_duplicate",
+    "rename_speaker",
+    "resolve_name",
     "resolve_speaker",
     "role_held_between",
     "roles_on",
     "speaker_conditions",
     "speaker_ids_named",
+    "unambiguous",
     "update_speaker",
 ]
 
@@ -89,6 +118,7 @@ def create_speaker(
     description: str | None = None,
     aliases: Sequence[str] = (),
     roles: Sequence[RoleInput] = (),
+    anonymous: bool = False,
 ) -> Speaker:
     name = v.name_text(name, "name")
     key = name_key(name)
@@ -99,6 +129,9 @@ def create_speaker(
     speaker = Speaker(
         name=name,
         name_key=key,
+        surname_key="" if anonymous else surname_key(name),
+        given_key="" if anonymous else given_key(name),
+        anonymous=anonymous,
         kind=v.enum_value(SpeakerKind, kind, "kind"),
         wikidata_id=_wikidata_id(session, wikidata_id),
         description=v.optional_text(description),
@@ -128,7 +161,12 @@ def add_alias(
     if key == speaker.name_key or any(alias.name_key == key for alias in speaker.aliases):
         return None
     alias = SpeakerAlias(
-        name=name, name_key=key, kind=v.enum_value(AliasKind, kind, "kind"), language=v.language(language)
+        name=name,
+        name_key=key,
+        surname_key=surname_key(name),
+        given_key=given_key(name),
+        kind=v.enum_value(AliasKind, kind, "kind"),
+        language=v.language(language),
     )
     speaker.aliases.append(alias)
     return alias
@@ -151,6 +189,22 @@ def add_role(session: Session, speaker: Speaker, role: RoleInput) -> SpeakerRole
     return row
 
 
+def rename_speaker(session: Session, speaker: Speaker, name: str) -> None:
+    """Give a speaker a fuller name met in a source ("Senator Warren" -> "Elizabeth Warren"); the old name stays
+    an alias, so nothing that found the speaker before stops finding it. The caller records the change."""
+    name = v.required_text(name, "name")
+    if name_key(name) == speaker.name_key:
+        return
+    old = speaker.name
+    if any(alias.name_key == name_key(name) for alias in speaker.aliases):
+        speaker.aliases[:] = [alias for alias in speaker.aliases if alias.name_key != name_key(name)]
+        session.flush()  # the alias goes before the same name comes back as an alias of the old one
+    speaker.name, speaker.name_key = name, name_key(name)
+    speaker.surname_key, speaker.given_key = surname_key(name), given_key(name)
+    add_alias(session, speaker, old, kind=AliasKind.SPELLING)
+    v.touch(speaker)
+
+
 def get_speaker(session: Session, speaker_id: int) -> Speaker:
     speaker = session.get(Speaker, speaker_id)
     if speaker is None:
@@ -163,12 +217,16 @@ def list_speakers(session: Session, *, limit: int = 100, after_id: int | None = 
     return page(session, Speaker, limit=limit, after_id=after_id, options=(selectinload(Speaker.aliases),))
 
 
-def speaker_ids_named(name: str) -> CompoundSelect[Any]:
-    """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`)."""
+def speaker_ids_named(name: str, *, same_person: bool = False) -> CompoundSelect[Any]:
+    """SQL for the ids of speakers whose name or an alias equals `name` once folded (see `name_key`); with
+    `same_person`, also those who may be the person a name with a given name or a title names ("Senator
+    Warren" for "Elizabeth Warren"; a bare surname, "Glasser", stays a name as written)."""
     key = name_key(name)
+    reading = reading_of(name)
+    same = _same_person(reading) if same_person and (reading.given or reading.titles) else []
     return (
         select(Speaker.id)
-        .where(Speaker.name_key == key)
+        .where(or_(Speaker.name_key == key, *same))
         .union(select(SpeakerAlias.speaker_id).where(SpeakerAlias.name_key == key))
     )
 
@@ -188,6 +246,7 @@ def speaker_conditions(f: SpeakerFilter) -> list[ColumnElement[bool]]:
             or_(
                 words_prefix(Speaker.name_key, f.name),
                 Speaker.aliases.any(words_prefix(SpeakerAlias.name_key, f.name)),
+                *_same_person(reading_of(f.name)),
             )
         )
     if f.wikidata_id is not None:
@@ -199,13 +258,49 @@ def speaker_conditions(f: SpeakerFilter) -> list[ColumnElement[bool]]:
     return where
 
 
+def _same_person(reading: NameReading) -> list[ColumnElement[bool]]:
+    """SQL: a name or alias of the same surname whose first given name (if both have one) is compatible:
+    "Elizabeth Warren" finds "Senator Warren" and "E. Warren", never "Rick Warren"."""
+    if not reading.surname_key or not reading.key:
+        return []
+    given = reading.given[0] if reading.given else ""
+    first = name_key(given).replace(" ", "")
+
+    def fits(surname: Any, stored: Any) -> ColumnElement[bool]:
+        same: ColumnElement[bool] = surname == reading.surname_key
+        if not first:
+            return same
+        if len(first) == 1 or given.endswith("."):  # an initial: any given name it starts
+            compatible = or_(stored == "", stored.startswith(first[0]))
+        else:
+            compatible = or_(stored == "", stored == first, stored == first[0])
+        return and_(same, compatible)
+
+    # An alias without a given name ("Mayor Várga") fits only a speaker whose own name does not contradict.
+    own: ColumnElement[bool] = true()
+    if first:
+        own = or_(
+            Speaker.given_key == "",
+            Speaker.surname_key != reading.surname_key,
+            fits(Speaker.surname_key, Speaker.given_key),
+        )
+    return [
+        and_(Speaker.anonymous.is_(False), fits(Speaker.surname_key, Speaker.given_key)),
+        and_(
+            Speaker.anonymous.is_(False),
+            own,
+            Speaker.aliases.any(fits(SpeakerAlias.surname_key, SpeakerAlias.given_key)),
+        ),
+    ]
+
+
 def find_speakers(session: Session, name: str) -> list[Speaker]:
     """Speakers whose name or an alias equals `name`, ignoring case, diacritics and punctuation."""
     if not name_key(name):
         return []
     query = (
         select(Speaker)
-        .where(Speaker.id.in_(speaker_ids_named(name)))
+        .where(Speaker.id.in_(speaker_ids_named(name)), Speaker.anonymous.is_(False))
         .order_by(Speaker.id)
         .options(selectinload(Speaker.aliases))
     )
@@ -213,14 +308,267 @@ def find_speakers(session: Session, name: str) -> list[Speaker]:
 
 
 def resolve_speaker(session: Session, name: str) -> Speaker:
-    """The one speaker called `name`; none or several is an error that says what to do."""
+    """The one speaker called `name` (or, failing that, the one `resolve_name` is sure of); none or several is
+    an error that says what to do."""
     found = find_speakers(session, name)
+    if not found:
+        candidates = resolve_name(session, name)
+        sure = unambiguous(candidates)
+        if sure is not None:
+            return sure.speaker
+        if candidates:
+            listed = "; ".join(f"{c.speaker.name} (id {c.speaker.id}: {c.reason})" for c in candidates)
+            raise Conflict(f"{name!r} may be any of {len(candidates)} speakers: {listed}; use the id instead")
     if not found:
         raise NotFound(f"no speaker is called {name!r}; check the spelling, or create the speaker first")
     if len(found) > 1:
         listed = "; ".join(f"{speaker.name} (id {speaker.id})" for speaker in found)
         raise Conflict(f"{len(found)} speakers are called {name!r}: {listed}; use the id instead")
     return found[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A speaker a written name may mean, how sure (0..1) and why."""
+
+    speaker: Speaker
+    score: float
+    reason: str
+
+
+MAX_CANDIDATES = 200  # speakers read for one name: a surname shared by more is not narrowed further here
+_ROLE_NOISE = frozenset({"the", "a", "an", "la", "le", "les", "l", "el", "los", "las", "der", "die", "das"})
+_ROLE_NOISE |= {
+    "former",
+    "ex",
+    "then",
+    "current",
+    "acting",
+    "of",
+    "de",
+    "du",
+    "des",
+    "d",
+    "for",
+    "del",
+    "und",
+}
+
+
+def _like(a: str, b: str) -> bool:
+    """Two words of role titles that are one ("président"/"présidente", "minister"/"ministre")."""
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _role_fits(reading: NameReading, role: SpeakerRole) -> bool:
+    """Every word of the written role ("Russian Foreign Minister") is in the title or organization held."""
+    words = [w for w in reading.role_key.split() if w not in _ROLE_NOISE]
+    held = [*role.title_key.split(), *name_key(role.organization or "").split()]
+    if not any(w in ROLE_WORDS for w in words):
+        return False
+    return all(any(_like(w, h) for h in held) for w in words if w in ROLE_WORDS or w not in ROLE_QUALIFIERS)
+
+
+def _role_heads(reading: NameReading) -> list[str]:
+    return [w for w in reading.role_key.split() if w in ROLE_WORDS and w not in ROLE_QUALIFIERS][:3]
+
+
+# Built once (building SQL expressions costs more than running them): the names and aliases of every speaker
+# that a folded name or surname finds through the indexes, and then the speakers that fit.
+_NAMES_TO_READ = (
+    select(Speaker.id, Speaker.name, SpeakerAlias.name)
+    .outerjoin(SpeakerAlias, SpeakerAlias.speaker_id == Speaker.id)
+    .where(
+        Speaker.anonymous.is_(False),
+        Speaker.id.in_(
+            select(Speaker.id)
+            .where(
+                or_(
+                    Speaker.name_key.in_(bindparam("keys", expanding=True)),
+                    Speaker.surname_key == bindparam("surname"),
+                )
+            )
+            .union(
+                select(SpeakerAlias.speaker_id).where(
+                    or_(
+                        SpeakerAlias.name_key.in_(bindparam("alias_keys", expanding=True)),
+                        SpeakerAlias.surname_key == bindparam("surname"),
+                    )
+                )
+            )
+        ),
+    )
+    .order_by(Speaker.id, SpeakerAlias.id)
+)
+_SPEAKERS_BY_ID = select(Speaker).where(Speaker.id.in_(bindparam("ids", expanding=True))).order_by(Speaker.id)
+
+
+def resolve_name(
+    session: Session,
+    name: str,
+    *,
+    on: PartialDate | str | None = None,
+    among: Collection[int] = (),
+    language: str | None = None,
+) -> list[Candidate]:
+    """The speakers a written name may mean, best first, each with a score and a reason; never a guess.
+
+    The same name once titles and roles are set aside, an initial compatible with a given name, a surname alone
+    (`among`: the speakers of the same transcript or article, preferred when one of them fits), or a role
+    held on the date `on` ("the Foreign Minister"). Anonymous participants are never candidates. Index lookups
+    only: the folded name and the stored surname keys.
+    """
+    reading = read_name(name, language=language) if language else reading_of(name)
+    if reading.generic:
+        return []
+    day = v.partial_date(on, "on") if on is not None else None
+    found: dict[int, Candidate] = {}
+    if reading.key:
+        keys = list({reading.key, name_key(name)})
+        names: dict[int, list[str]] = {}
+        for speaker_id, own, alias in session.execute(
+            _NAMES_TO_READ, {"keys": keys, "alias_keys": keys, "surname": reading.surname_key}
+        ):
+            if speaker_id not in names:
+                if len(names) == MAX_CANDIDATES:
+                    break
+                names[speaker_id] = [own]
+            if alias is not None:
+                names[speaker_id].append(alias)
+        matched: dict[int, tuple[NameMatch, str]] = {}
+        for speaker_id, written_names in names.items():
+            if reading.gender and any(
+                reading_of(n).gender not in (None, reading.gender) for n in written_names
+            ):
+                continue  # "M. Dufresne-Arcan" is not the speaker also called "Mme Dufresne-Arcan"
+            main = reading_of(written_names[0])
+            contradicted = reading.given and main.given and main.surname_key == reading.surname_key
+            if contradicted and name_match(reading, main) is None:
+                continue  # "Rick Várga" is not Elena Várga, though she is also called "Mayor Várga"
+            best: tuple[NameMatch, str] | None = None
+            for written in written_names:
+                match = name_match(reading, reading_of(written))
+                if match is not None and (best is None or match.score > best[0].score):
+                    best = (match, written)
+            if best is not None:
+                matched[speaker_id] = best
+        if matched:
+            for speaker in session.scalars(_SPEAKERS_BY_ID, {"ids": list(matched)}):
+                match, written = matched[speaker.id]
+                via = f" (as {written!r})" if written != speaker.name else ""
+                found[speaker.id] = Candidate(speaker, match.score, match.reason + via)
+    if not reading.key and name_key(name):  # a role alone ("HOST"): a speaker recorded under these words
+        for speaker in find_speakers(session, name):
+            found[speaker.id] = Candidate(speaker, 1.0, "same name as written")
+    heads = _role_heads(reading) if reading.role else []
+    # With a name, the role only tells apart several people it may mean (one is read already: no query).
+    if heads and ((reading.key and len(found) > 1) or not reading.key):
+        query = (
+            select(SpeakerRole)
+            .join(Speaker, Speaker.id == SpeakerRole.speaker_id)
+            .where(Speaker.anonymous.is_(False), or_(*(SpeakerRole.title_key.contains(h[:5]) for h in heads)))
+            .options(joinedload(SpeakerRole.speaker).selectinload(Speaker.aliases))
+        )
+        if day is not None:
+            query = query.where(role_held_between(day.key, day.end_key))
+        if reading.key:
+            query = query.where(SpeakerRole.speaker_id.in_(list(found)))
+        when = f" on {day}" if day is not None else ""
+        for role in session.scalars(query.order_by(SpeakerRole.id).limit(MAX_CANDIDATES)).unique():
+            if not _role_fits(reading, role):
+                continue
+            held = f"held {role.title}" + (f", {role.organization}" if role.organization else "") + when
+            known = found.get(role.speaker_id)
+            if known is not None:
+                if "held " not in known.reason:
+                    # a surname and the role held on the date: as good as a given name
+                    boost = 0.3 if day is not None else 0.1
+                    found[role.speaker_id] = Candidate(
+                        known.speaker, round(min(1.0, known.score + boost), 3), f"{known.reason}; {held}"
+                    )
+            elif not reading.key and role.speaker_id not in found:
+                found[role.speaker_id] = Candidate(role.speaker, 0.7 if day else 0.5, f"the role: {held}")
+    candidates = list(found.values())
+    context = set(among)
+    if context and len(candidates) > 1:
+        inside = [c for c in candidates if c.speaker.id in context]
+        if inside:
+            top = max(c.score for c in inside)
+            candidates = [Candidate(c.speaker, c.score, f"{c.reason}; on the same stage") for c in inside] + [
+                c for c in candidates if c.speaker.id not in context and c.score > top
+            ]
+    candidates.sort(key=lambda c: (-c.score, c.speaker.id))
+    return candidates
+
+
+def unambiguous(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The one candidate a name surely means: the only one, or one far surer than the rest (same name, or an
+    initial that fits, against surnames alone); None when a person would have to choose."""
+    if not candidates:
+        return None
+    top = candidates[0]
+    if len(candidates) == 1 or (top.score >= 0.85 and candidates[1].score <= top.score - 0.2):
+        return top
+    return None
+
+
+def record_possible_duplicate(
+    session: Session,
+    speaker: Speaker,
+    candidate: Speaker,
+    *,
+    score: float,
+    reason: str,
+    label: str | None = None,
+    source_id: int | None = None,
+) -> PossibleDuplicate | None:
+    """Note that `speaker` may be `candidate`, for an editor to merge (mergeSpeakers) or leave; once per pair."""
+    if speaker.id == candidate.id:
+        return None
+    session.flush()
+    pair = sorted((speaker.id, candidate.id))
+    held = session.scalar(
+        select(PossibleDuplicate).where(
+            or_(
+                and_(PossibleDuplicate.speaker_id == pair[0], PossibleDuplicate.candidate_id == pair[1]),
+                and_(PossibleDuplicate.speaker_id == pair[1], PossibleDuplicate.candidate_id == pair[0]),
+            )
+        )
+    )
+    if held is not None:
+        return None
+    row = PossibleDuplicate(
+        speaker_id=speaker.id,
+        candidate_id=candidate.id,
+        score=round(score, 3),
+        reason=reason,
+        label=label,
+        source_id=source_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_possible_duplicates(
+    session: Session, *, limit: int = 100, after_id: int | None = None, ids: Collection[int] | None = None
+) -> list[PossibleDuplicate]:
+    """Possible duplicates still open (both speakers exist), oldest first, one page at a time (or those of
+    `ids`), with both speakers loaded."""
+    query = (
+        select(PossibleDuplicate)
+        .options(
+            joinedload(PossibleDuplicate.speaker).selectinload(Speaker.aliases),
+            joinedload(PossibleDuplicate.candidate).selectinload(Speaker.aliases),
+        )
+        .order_by(PossibleDuplicate.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(PossibleDuplicate.id > after_id)
+    if ids is not None:
+        query = query.where(PossibleDuplicate.id.in_(list(ids)))
+    return list(session.scalars(query).unique())
 
 
 def role_held_between(first_key: Any, last_key: Any) -> ColumnElement[bool]:
@@ -360,6 +708,7 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
                     f"name {name!r} has no letters or digits; give the speaker's name", field="name"
                 )
             speaker.name, speaker.name_key = name, key
+            speaker.surname_key, speaker.given_key = surname_key(name), given_key(name)
         if "kind" in changes:
             speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
         if "wikidata_id" in changes:

@@ -15,14 +15,17 @@ from quotecheck.api.types import (
     AppearanceRelation,
     Ctx,
     FactCheck,
+    PossibleDuplicate,
     Source,
     Speaker,
     Verdict,
     _need,
 )
 from quotecheck.enums import TokenRole
+from quotecheck.models import PossibleDuplicate as PossibleDuplicateRow
 from quotecheck.services.articles import ArticleReport, ArticleText, import_article, parse_html
 from quotecheck.services.claimreview import ImportReport, import_claim_reviews
+from quotecheck.services.speakers import list_possible_duplicates
 from quotecheck.services.transcripts import import_transcript, parse_transcript
 
 __all__ = [
@@ -56,6 +59,14 @@ class ImportTranscriptPayload:
     turns: int
     new_speakers: list[Speaker]
     user_errors: list[UserError]
+    anonymous_participants: list[Speaker] = strawberry.field(
+        default_factory=list,
+        description='Generic labels ("Question", "Speaker 1"): participants of this transcript only.',
+    )
+    possible_duplicates: list[PossibleDuplicate] = strawberry.field(
+        default_factory=list,
+        description="New speakers that may be recorded ones: review them (possibleDuplicates, mergeSpeakers).",
+    )
 
 
 @strawberry.enum
@@ -125,7 +136,7 @@ class ImportMutations:
     async def import_transcript(self, info: Ctx, input: ImportTranscriptInput) -> ImportTranscriptPayload:
         info.context.require(TokenRole.EDITOR, "importTranscript")
 
-        def work(session: Session) -> tuple[int, bool, int, list[int]]:
+        def work(session: Session) -> tuple[int, bool, int, list[int], list[int], list[PossibleDuplicateRow]]:
             parsed = parse_transcript(input.document, name="the document")
             clean.check_tree(
                 parsed, "document", clean.PARSED
@@ -142,19 +153,32 @@ class ImportMutations:
                 interviewees=list(input.interview_of),
                 interviewers=list(input.interviewers),
             )
-            return report.source.id, report.created, len(parsed.turns), [s.id for s in report.new_speakers]
+            return (
+                report.source.id,
+                report.created,
+                len(parsed.turns),
+                [s.id for s in report.new_speakers],
+                [s.id for s in report.anonymous],
+                list_possible_duplicates(session, ids=[d.id for d in report.possible_duplicates]),
+            )
 
         done, errors = await attempt(info, work)
         if done is None:
             return ImportTranscriptPayload(
                 source=None, created=False, turns=0, new_speakers=[], user_errors=errors
             )
-        source_id, created, turns, new_ids = done
+        source_id, created, turns, new_ids, anonymous_ids, duplicates = done
         loaders = info.context.loaders
         source = Source(row=_need(await loaders.source.load(source_id)))
         speakers = [Speaker(row=_need(await loaders.speaker.load(i))) for i in new_ids]
         return ImportTranscriptPayload(
-            source=source, created=created, turns=turns, new_speakers=speakers, user_errors=[]
+            source=source,
+            created=created,
+            turns=turns,
+            new_speakers=speakers,
+            user_errors=[],
+            anonymous_participants=[Speaker(row=_need(await loaders.speaker.load(i))) for i in anonymous_ids],
+            possible_duplicates=[PossibleDuplicate(row=row) for row in duplicates],
         )
 
     @strawberry.mutation(

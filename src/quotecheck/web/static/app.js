@@ -244,7 +244,8 @@ function field(id, label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
 }
 
-// speaker names as the user types: a datalist filled from `speakers(filter: {name})`
+// speaker names as the user types: a datalist filled from `resolveSpeaker(name)` (whom the name as written may
+// mean, with the reason: "Mayor Várga" offers Elena Várga) and `speakers(filter: {name})` (names that start so)
 function speakerInput(name, value) {
   const listId = `${name}-names`;
   const input = h("input", { name, type: "text", value: value || "", list: listId, autocomplete: "off", spellcheck: "false" });
@@ -257,9 +258,10 @@ function speakerInput(name, value) {
     timer = setTimeout(async () => {
       try {
         const data = await api(Q.SPEAKER_NAMES, { name: words });
-        const names = new Set();
-        for (const { node } of data.speakers.edges) names.add(node.name);
-        list.replaceChildren(...[...names].map((n) => h("option", { value: n })));
+        const names = new Map();
+        for (const { speaker, reason } of data.resolveSpeaker) if (!names.has(speaker.name)) names.set(speaker.name, reason);
+        for (const { node } of data.speakers.edges) if (!names.has(node.name)) names.set(node.name, "");
+        list.replaceChildren(...[...names].map(([n, reason]) => h("option", { value: n, label: reason ? `${n} (${reason})` : n })));
       } catch {
         // suggestions are a help only: the search itself reports errors
       }

@@ -41,6 +41,7 @@ export const OUTLETS = gql`
 
 export const SPEAKER_NAMES = gql`
   query SpeakerNames($name: String!) {
+    resolveSpeaker(name: $name) { speaker { id name } score reason }
     speakers(filter: { name: $name }, first: 8, orderBy: { field: NAME }) {
       edges { node { id name aliases { name } } }
     }
