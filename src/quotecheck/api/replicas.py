@@ -179,16 +179,20 @@ class Replicas:
         replica.lag_s, replica.lag_bytes = self._lag(replayed, now)
 
     def _lag(self, replayed: int | None, now: float) -> tuple[float | None, int | None]:
-        """Seconds since the primary had first written past `replayed` (0: it has written nothing more)."""
+        """Seconds since the primary first wrote past `replayed` (0: it has written nothing more), rounded up
+        to the poll before: the write happened between the last poll that found the primary at or before
+        `replayed` and the first that found it past (at most a poll interval earlier)."""
         if replayed is None or not self._history:
             return None, None
         lag_bytes = max(0, self._history[-1][1] - replayed)
         if self._history[0][1] > replayed:
             # behind everything this worker has seen the primary write: for how long is unknown, so unusable
             return None, lag_bytes
+        before = self._history[0][0]
         for at, lsn in self._history:
             if lsn > replayed:
-                return now - at, lag_bytes
+                return now - max(before, at - POLL_INTERVAL_S), lag_bytes
+            before = at
         return 0.0, lag_bytes
 
     async def report(self) -> list[dict[str, Any]]:
