@@ -15,28 +15,29 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 from sqlalchemy import select, text
 
 from quotecheck import migrate
+from quotecheck.api.replicas import Replicas, format_lsn, parse_lsn
 from quotecheck.db import make_engine, session_scope
 from quotecheck.enums import TokenRole
+from quotecheck.errors import ConfigError
 from quotecheck.models import Speaker
 from quotecheck.services.speakers import create_speaker
 from quotecheck.services.tokens import create_token
-from quotecheck.settings import database_urls
+from quotecheck.settings import Settings, database_urls
 from tests.conftest import backend
 from tests.loadgen import server
 from tests.pgcluster import Cluster, needs_cluster
 from tests.pgcluster import cluster as cluster  # the fixture: the primary
 
-pytestmark = [
-    needs_cluster,
-    pytest.mark.skipif(backend() == "sqlite", reason="read replicas are PostgreSQL's; this runs in its pass"),
-]
+postgresql_only = pytest.mark.skipif(
+    backend() == "sqlite", reason="read replicas are PostgreSQL's; this runs in the PostgreSQL pass"
+)
 
 MAX_LAG_S = 6
 SPEAKERS = '{ speakers(first: 5, filter: {name: "replicated"}) { edges { node { name } } } }'
@@ -83,6 +84,45 @@ def _names(response: httpx.Response) -> set[str]:
     return {edge["node"]["name"] for edge in body["data"]["speakers"]["edges"]}
 
 
+def test_wal_positions_read_as_postgresql_writes_them() -> None:
+    assert parse_lsn("16/B374D848") == (0x16 << 32) | 0xB374D848
+    assert format_lsn(parse_lsn("0/3180640") or 0) == "0/3180640"
+    for bad in (None, "", "3180640", "0/", "/1", "0/xyz", "123456789/0", "0/3180640; drop"):
+        assert parse_lsn(bad) is None, bad  # a client's header: anything else is ignored, never an error
+
+
+def test_replicas_are_postgresql_behind_a_postgresql_primary() -> None:
+    with pytest.raises(
+        ConfigError, match=r"QUOTECHECK_READ_DATABASE_URLS: 'sqlite:///r\.db' is a SQLite file"
+    ):
+        Settings.from_env({"QUOTECHECK_READ_DATABASE_URLS": "sqlite:///r.db"})
+    with pytest.raises(ConfigError, match="replicas need a PostgreSQL primary"):
+        Settings.from_env({"QUOTECHECK_READ_DATABASE_URLS": "postgresql://u@replica/db"})
+    with pytest.raises(ConfigError, match=r"QUOTECHECK_REPLICA_MAX_LAG='soon' is not a number of seconds"):
+        Settings.from_env({"QUOTECHECK_REPLICA_MAX_LAG": "soon"})
+    settings = Settings.from_env(
+        {
+            "QUOTECHECK_DATABASE_URL": "postgresql://u@primary/db",
+            "QUOTECHECK_READ_DATABASE_URLS": " postgresql://u:secret@r1/db , postgresql://u@r2/db ,",
+            "QUOTECHECK_REPLICA_MAX_LAG": "2.5",
+        }
+    )
+    assert [urls.display() for urls in settings.read_urls] == [
+        "postgresql://u:***@r1/db",
+        "postgresql://u@r2/db",
+    ]
+    assert settings.replica_max_lag_s == 2.5
+
+
+def test_lag_is_how_long_ago_the_primary_wrote_what_the_replica_lacks() -> None:
+    replicas = Replicas(cast(Any, None), [], max_lag_s=5)
+    assert replicas._lag(100, 10.0) == (None, None)  # nothing seen of the primary yet: unknown
+    replicas._history.extend([(10.0, 100), (11.0, 100), (12.0, 250), (13.0, 300)])
+    assert replicas._lag(300, 14.0) == (0.0, 0)  # replayed everything: no lag
+    assert replicas._lag(100, 14.0) == (3.0, 200)  # the primary wrote past 100 after 11.0
+    assert replicas._lag(50, 14.0) == (None, 250)  # behind all it has seen: for how long is unknown
+
+
 @pytest.fixture
 def replica(cluster: Cluster) -> Iterator[Cluster]:
     """A streaming replica of `cluster`, both with pg_stat_statements loaded."""
@@ -122,6 +162,8 @@ def _replica_state(base: str) -> dict[str, Any]:
     return state
 
 
+@needs_cluster
+@postgresql_only
 def test_reads_on_the_replica_writes_on_the_primary(cluster: Cluster, replica: Cluster) -> None:
     primary = cluster
     migrate.upgrade(migrate.alembic_config(primary.url), "head")

@@ -220,7 +220,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        return cls(
+        made = cls(
             database_url=env.get("QUOTECHECK_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             read_database_urls=_read_urls(env, "QUOTECHECK_READ_DATABASE_URLS"),
             replica_max_lag_s=_seconds(env, "QUOTECHECK_REPLICA_MAX_LAG", 5.0),
@@ -249,6 +249,8 @@ class Settings:
             backup_max_age_hours=_int(env, "QUOTECHECK_BACKUP_MAX_AGE_HOURS", 24),
             state_dir=env.get("QUOTECHECK_STATE_DIR", "").strip(),
         )
+        made.read_urls  # noqa: B018  (checked now: replicas of a SQLite primary are refused before serving)
+        return made
 
     @property
     def urls(self) -> DatabaseURLs:
