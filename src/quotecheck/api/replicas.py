@@ -143,12 +143,23 @@ class Replicas:
         if time.monotonic() - self._polled_at < POLL_INTERVAL_S:
             return
         self._polled_at = time.monotonic()
-        self._poll = asyncio.get_running_loop().create_task(self.poll())
+        self._poll = asyncio.get_running_loop().create_task(self._poll_in_background())
+
+    async def _poll_in_background(self) -> None:
+        try:
+            await self.poll()
+        except Exception:  # nobody awaits this task: say what broke, and poll again next time
+            log.exception("polling the replicas failed")
 
     async def poll(self) -> None:
         """Read the primary's WAL position and each replica's, and work out every replica's lag."""
         now = time.monotonic()
-        primary = await self.primary_lsn()
+        try:
+            async with asyncio.timeout(_POLL_TIMEOUT_S):
+                primary = await self.primary_lsn()
+        except TimeoutError:
+            log.warning("the primary did not say its WAL position within %s s", _POLL_TIMEOUT_S)
+            primary = None
         if primary is not None:
             self._history.append((now, primary))
         while self._history and self._history[0][0] < now - self._keep_s():
