@@ -6,6 +6,7 @@ Every request goes through real HTTP to the ASGI app over a real database (the d
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import statistics
 import time
@@ -302,11 +303,13 @@ def test_the_persisted_store_is_bounded() -> None:
     documents = [f"{{ a{n}: __typename }}" for n in range(3)]
     digests = [hashlib.sha256(d.encode()).hexdigest() for d in documents]
     for document, digest in zip(documents, digests, strict=True):
-        store.resolve(document, {"version": 1, "sha256Hash": digest})
+        asyncio.run(store.resolve(document, {"version": 1, "sha256Hash": digest}))
     assert len(store) == 2
-    assert store.resolve(None, {"version": 1, "sha256Hash": digests[2]}) == documents[2]
+    assert asyncio.run(store.resolve(None, {"version": 1, "sha256Hash": digests[2]})) == documents[2]
     with pytest.raises(PersistedQueryError, match="PersistedQueryNotFound"):
-        store.resolve(None, {"version": 1, "sha256Hash": digests[0]})  # the least recently used went
+        asyncio.run(
+            store.resolve(None, {"version": 1, "sha256Hash": digests[0]})
+        )  # the least recently used went
 
 
 # --- CORS and security headers ---------------------------------------------------------------------------------------

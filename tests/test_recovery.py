@@ -13,15 +13,8 @@ outage, a writer locked out past the busy timeout: a 503, never "database is loc
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import pwd
-import shutil
 import socket
-import subprocess
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import anyio.from_thread
@@ -39,85 +32,8 @@ from quotecheck.services.tokens import create_token
 from quotecheck.settings import Settings, database_urls
 from tests.conftest import backend
 from tests.loadgen import LOAD_PREFIX, LoadResult, run_load, server
-
-
-def _bin_dir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent.parent.name)
-    return found[-1].parent if found else None
-
-
-def _skip_reason() -> str | None:
-    if _bin_dir() is None:
-        return "the PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) are not installed"
-    if os.geteuid() != 0:
-        return "root is needed to run a private PostgreSQL cluster as the postgres user"
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        return "there is no postgres user to run a private PostgreSQL cluster as"
-    if shutil.which("runuser") is None:
-        return "runuser (util-linux) is needed to run a private PostgreSQL cluster as the postgres user"
-    return None
-
-
-needs_cluster = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
-
-
-class Cluster:
-    """A PostgreSQL cluster of its own in a temporary directory, on a free port of 127.0.0.1."""
-
-    def __init__(self, root: Path) -> None:
-        bin_dir = _bin_dir()
-        assert bin_dir is not None
-        self.bin = bin_dir
-        self.data = root / "data"
-        self.root = root
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _as_postgres(self, *command: str) -> None:
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", *command],
-            check=True,
-            capture_output=True,
-            timeout=60,
-            cwd=self.root,
-        )
-
-    def init(self) -> None:
-        self._as_postgres(
-            str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"
-        )
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        log = str(self.root / "postgres.log")
-        self._as_postgres(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start"
-        )
-
-    def stop(self, mode: str = "fast") -> None:
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    reason = _skip_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    root = Path(tempfile.mkdtemp(prefix="quotecheck-pg-"))
-    shutil.chown(root, "postgres", "postgres")
-    made = Cluster(root)
-    try:
-        made.init()
-        made.start()
-        yield made
-    finally:
-        with contextlib.suppress(subprocess.CalledProcessError):  # not running
-            made.stop("immediate")
-        shutil.rmtree(root, ignore_errors=True)
+from tests.pgcluster import Cluster, needs_cluster
+from tests.pgcluster import cluster as cluster  # the fixture
 
 
 @needs_cluster

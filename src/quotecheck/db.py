@@ -108,8 +108,11 @@ def make_engine(
     )
 
 
-def make_async_engine(urls: DatabaseURLs | None = None, *, settings: Settings | None = None) -> AsyncEngine:
-    """An asyncio engine, for the API: no query ever blocks the event loop."""
+def make_async_engine(
+    urls: DatabaseURLs | None = None, *, settings: Settings | None = None, connect_timeout_s: int = 0
+) -> AsyncEngine:
+    """An asyncio engine, for the API: no query ever blocks the event loop. `connect_timeout_s` (PostgreSQL):
+    give up connecting after that long (a read replica whose host is gone must not hold requests up)."""
     settings = settings or Settings.from_env()
     urls = urls or settings.urls
     if urls.is_sqlite:
@@ -123,7 +126,9 @@ def make_async_engine(urls: DatabaseURLs | None = None, *, settings: Settings | 
     # and replaced before use, so the pool recovers by itself; recycle: none is kept for over half an hour
     # statement_timeout: a query the request deadline gave up on cannot run on in the server for long
     timeout = settings.statement_timeout_ms
-    connect_args = {"options": f"-c statement_timeout={int(timeout)}"} if timeout > 0 else {}
+    connect_args: dict[str, Any] = {"options": f"-c statement_timeout={int(timeout)}"} if timeout > 0 else {}
+    if connect_timeout_s > 0:
+        connect_args["connect_timeout"] = connect_timeout_s
     # pool: a request holds its connection while it awaits the database, so a worker needs about as many as
     # requests in flight; with SQLAlchemy's default of 5, requests beyond 5 used overflow connections that
     # were closed on return, and a load of 8 kept opening and closing PostgreSQL connections (a backend

@@ -3,6 +3,8 @@
 | variable | default | meaning |
 | --- | --- | --- |
 | `QUOTECHECK_DATABASE_URL` | `sqlite:///quotecheck.db` | the database: `sqlite:///path.db` or `postgresql://user@host/db` |
+| `QUOTECHECK_READ_DATABASE_URLS` | empty | PostgreSQL streaming replicas the API reads from, comma-separated; writes, and reads by a client that has just written, go to the primary |
+| `QUOTECHECK_REPLICA_MAX_LAG` | `5` | seconds a replica may lag behind the primary before the API stops reading from it |
 | `QUOTECHECK_SQLITE_BUSY_TIMEOUT_MS` | `15000` | how long a SQLite writer waits for another to finish |
 | `QUOTECHECK_ECHO_SQL` | `0` | `1` logs every SQL statement (for debugging) |
 | `QUOTECHECK_MAX_DEPTH` | `15` | deepest nesting of a GraphQL document (introspection included) |
@@ -14,7 +16,7 @@
 | `QUOTECHECK_MAX_COST` | `20000` | nodes a query may ask for: connection page sizes multiplied down each path, summed |
 | `QUOTECHECK_INTROSPECTION` | `1` | `0` refuses `__schema` and `__type` (production; `__typename` still works) |
 | `QUOTECHECK_GRAPHIQL` | `1` | `0` turns the GraphiQL page at /graphql off |
-| `QUOTECHECK_PERSISTED_QUERIES` | `1000` | documents remembered for persisted queries (per worker, least recently used go); `0` is off |
+| `QUOTECHECK_PERSISTED_QUERIES` | `1000` | documents remembered for persisted queries (per worker, least recently used go; shared in Redis when `QUOTECHECK_REDIS_URL` is set); `0` is off |
 | `QUOTECHECK_CORS_ORIGINS` | empty | origins allowed to call the API from a browser, comma-separated; empty sends no CORS headers |
 | `QUOTECHECK_REQUEST_TIMEOUT_S` | `30` | seconds an operation may run before it is stopped (`TIMEOUT`); `0` is no limit |
 | `QUOTECHECK_STATEMENT_TIMEOUT_MS` | `20000` | PostgreSQL `statement_timeout` of the API's connections; `0` is no limit |
@@ -22,7 +24,7 @@
 | `QUOTECHECK_DB_MAX_OVERFLOW` | `10` | connections a worker may open beyond those, closed again when returned |
 | `QUOTECHECK_RATE_LIMIT` | empty (off) | requests per client address, e.g. `120/minute` or `10/second;300/minute`; empty or `0` is off |
 | `QUOTECHECK_TOKEN_RATE_LIMIT` | as `QUOTECHECK_RATE_LIMIT` | requests per bearer token (usually higher); `0` is off |
-| `QUOTECHECK_REDIS_URL` | empty | `redis://127.0.0.1:6379/0`: rate limits shared by every worker and server (else per worker, in memory) |
+| `QUOTECHECK_REDIS_URL` | empty | `redis://127.0.0.1:6379/0`: rate limits and persisted queries shared by every worker and server (else per worker, in memory) |
 | `QUOTECHECK_REDIS_PREFIX` | `quotecheck` | prefix of the Redis keys, for several deployments on one Redis |
 | `QUOTECHECK_TRUSTED_PROXIES` | empty | addresses of reverse proxies whose `X-Forwarded-For` gives the client's address (`serve`) |
 | `QUOTECHECK_BACKUP_MAX_AGE_HOURS` | `24` | `db upgrade` warns when no backup this recent is recorded; `0` turns the warning off |
@@ -173,9 +175,23 @@ def _rate_limit(env: Mapping[str, str], name: str) -> str | None:
     return value
 
 
+def _read_urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Replica URLs, comma-separated; each must be PostgreSQL (SQLite has no replicas)."""
+    urls = tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+    for url in urls:
+        if database_urls(url, variable=name).is_sqlite:
+            raise ConfigError(
+                f"{name}: {url!r} is a SQLite file; read replicas are PostgreSQL streaming replicas "
+                "(postgresql://user@replica-host/dbname), or leave it empty"
+            )
+    return urls
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    read_database_urls: tuple[str, ...] = ()
+    replica_max_lag_s: float = 5.0
     sqlite_busy_timeout_ms: int = 15000
     echo_sql: bool = False
     max_depth: int = 15
@@ -204,8 +220,10 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        return cls(
+        made = cls(
             database_url=env.get("QUOTECHECK_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            read_database_urls=_read_urls(env, "QUOTECHECK_READ_DATABASE_URLS"),
+            replica_max_lag_s=_seconds(env, "QUOTECHECK_REPLICA_MAX_LAG", 5.0),
             sqlite_busy_timeout_ms=_int(env, "QUOTECHECK_SQLITE_BUSY_TIMEOUT_MS", 15000),
             echo_sql=_bool(env, "QUOTECHECK_ECHO_SQL"),
             max_depth=_positive(env, "QUOTECHECK_MAX_DEPTH", 15),
@@ -231,7 +249,21 @@ class Settings:
             backup_max_age_hours=_int(env, "QUOTECHECK_BACKUP_MAX_AGE_HOURS", 24),
             state_dir=env.get("QUOTECHECK_STATE_DIR", "").strip(),
         )
+        made.read_urls  # noqa: B018  (checked now: replicas of a SQLite primary are refused before serving)
+        return made
 
     @property
     def urls(self) -> DatabaseURLs:
         return database_urls(self.database_url)
+
+    @property
+    def read_urls(self) -> tuple[DatabaseURLs, ...]:
+        """The read replicas' URLs; none on SQLite, which has no replicas."""
+        if self.read_database_urls and self.urls.is_sqlite:
+            raise ConfigError(
+                "QUOTECHECK_READ_DATABASE_URLS is set but QUOTECHECK_DATABASE_URL is SQLite; replicas need a "
+                "PostgreSQL primary: unset QUOTECHECK_READ_DATABASE_URLS or move to PostgreSQL"
+            )
+        return tuple(
+            database_urls(url, variable="QUOTECHECK_READ_DATABASE_URLS") for url in self.read_database_urls
+        )

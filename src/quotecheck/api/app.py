@@ -24,6 +24,7 @@ from quotecheck.api import security
 from quotecheck.api.http import GraphQLEndpoint
 from quotecheck.api.limits import Limits
 from quotecheck.api.ratelimit import RateLimiter, RateLimitMiddleware
+from quotecheck.api.replicas import Replica, Replicas
 from quotecheck.api.schema import schema_for, schema_sdl
 from quotecheck.db import async_reading, async_session_factory, async_writing, make_async_engine
 from quotecheck.errors import ValidationError
@@ -53,6 +54,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = make_async_engine(urls, settings=settings)
     sessions = async_session_factory(async_reading(engine))
     head = migrate.head_revision(migrate.alembic_config())
+    replicas: Replicas | None = None
+    if settings.read_urls:
+        members = []
+        for replica_urls in settings.read_urls:
+            replica_engine = make_async_engine(replica_urls, settings=settings, connect_timeout_s=2)
+            members.append(
+                Replica(
+                    replica_urls.display(),
+                    replica_engine,
+                    async_session_factory(async_reading(replica_engine)),
+                )
+            )
+        replicas = Replicas(engine, members, max_lag_s=settings.replica_max_lag_s)
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -69,7 +83,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if current != head:
             reason = f"the database is at {current or 'no revision'}, not {head}; run `quotecheck db upgrade`"
             return JSONResponse({"status": "unavailable", "reason": reason}, 503)
-        return JSONResponse({"status": "ready", "revision": current})
+        if replicas is None:
+            return JSONResponse({"status": "ready", "revision": current})
+        # the primary serves when no replica can: a replica down or lagging does not make this host unready
+        return JSONResponse({"status": "ready", "revision": current, "replicas": await replicas.report()})
 
     async def claimreview_jsonld(request: Request) -> Response:
         """The published fact-checks as ClaimReview JSON-LD (`?since=DATE` narrows them), as the CLI exports."""
@@ -99,8 +116,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
         await engine.dispose()
+        if replicas is not None:
+            await replicas.close()
         if limiter is not None:
             await limiter.close()
+        await graphql.persisted.close()
 
     limits = Limits.from_settings(settings)
     graphql = GraphQLEndpoint(
@@ -111,6 +131,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         limits=limits,
         persisted_queries=settings.persisted_queries,
         timeout_s=settings.request_timeout_s,
+        replicas=replicas,
+        redis_url=settings.redis_url,
+        redis_prefix=settings.redis_prefix,
     )
     app = Starlette(
         routes=[
@@ -131,4 +154,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine  # for /readyz, and for tests that count statements
     app.state.graphql = graphql  # tests read its compiled-reads cache
     app.state.limiter = limiter  # for tests, which run the app without its lifespan
+    app.state.replicas = replicas
     return app

@@ -36,10 +36,16 @@ class Context:
         request_id: str,
         write_sessions: async_sessionmaker[AsyncSession] | None = None,
         viewer: Actor = ANONYMOUS,
+        primary_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.viewer = viewer
         self._sessions = sessions
         self._write_sessions = write_sessions
+        # where reads go once this operation has written (a replica may not have the write yet)
+        self._primary_sessions = primary_sessions or sessions
+        self.committed = (
+            False  # a write of this operation committed (the API then hands out the WAL position)
+        )
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
         self._ended = False
@@ -107,7 +113,9 @@ class Context:
             async with self._write_sessions() as session:
                 bind(session.sync_session, self.viewer, request_id=self.request_id)
                 async with session.begin():
-                    return await session.run_sync(work)
+                    done = await session.run_sync(work)
+                self.committed = True
+                return done
         except StaleDataError:
             raise Conflict(
                 "someone else changed this object at the same moment; reload it and apply your change again",
@@ -123,6 +131,8 @@ class Context:
             # What the operation reads next must see the database as it is now, committed or not (after a
             # CONFLICT, the payload shows the current object): a fresh read transaction and fresh loaders.
             # The mutations of one operation run one after another, so nothing else is using them.
+            # Reads after a write come from the primary: a replica may not have replayed it yet.
+            self._sessions = self._primary_sessions
             await self._fresh_reads()
 
     async def _fresh_reads(self) -> None:

@@ -31,6 +31,7 @@ from quotecheck.api.cost import cost_report, text_cost
 from quotecheck.api.errors import client_error
 from quotecheck.api.limits import BodyTooLarge, Limits, read_body, statement_timed_out
 from quotecheck.api.persisted import PersistedQueries, PersistedQueryError
+from quotecheck.api.replicas import LSN_COOKIE, LSN_HEADER, Replica, Replicas, format_lsn, parse_lsn
 from quotecheck.auth import ANONYMOUS, Actor
 from quotecheck.db import connection_lost
 from quotecheck.errors import QuotecheckError
@@ -81,6 +82,21 @@ def _accepted(accept: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
+def _may_write(query: str, operation: str | None) -> bool:
+    """Whether the operation to run may be a mutation (then all of it runs on the primary)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    return any(
+        isinstance(definition, OperationDefinitionNode)
+        and definition.operation.value == "mutation"
+        and (operation is None or (definition.name is not None and definition.name.value == operation))
+        for definition in document.definitions
+    )
+
+
+@functools.lru_cache(maxsize=256)
 def _operations(query: str) -> int:
     """How many operations a document defines (0 when it does not parse: execution reports that)."""
     try:
@@ -111,10 +127,16 @@ class GraphQLEndpoint:
         limits: Limits | None = None,
         persisted_queries: int = 1000,
         timeout_s: float = 30.0,
+        replicas: Replicas | None = None,
+        redis_url: str = "",
+        redis_prefix: str = "quotecheck",
     ) -> None:
         self.schema = schema
         self.limits = limits or Limits()
-        self.persisted = PersistedQueries(persisted_queries)
+        self.persisted = PersistedQueries(
+            persisted_queries, redis_url=redis_url, prefix=redis_prefix, max_bytes=self.limits.query_bytes
+        )
+        self.replicas = replicas
         self.timeout_s = timeout_s
         self.sessions = sessions
         self.write_sessions = write_sessions
@@ -213,7 +235,7 @@ class GraphQLEndpoint:
 
         if isinstance(extensions, dict) and "persistedQuery" in extensions:
             try:
-                query = self.persisted.resolve(query, extensions["persistedQuery"])
+                query = await self.persisted.resolve(query, extensions["persistedQuery"])
             except PersistedQueryError as error:
                 return self._request_error(media, _error_body(error.message, error.code)["errors"])
         if not isinstance(query, str) or not query.strip():
@@ -239,7 +261,58 @@ class GraphQLEndpoint:
             if request.method == "GET"
             else {OperationType.QUERY, OperationType.MUTATION}
         )
-        context = Context(self.sessions, rid, self.write_sessions)
+        replica = self._replica_for(request, query, operation)
+        response = await self._run(request, media, rid, query, variables, operation, allowed, replica)
+        if replica is not None and self.replicas is not None and response.status_code == 503:
+            # the replica went away since the last poll: skip it, and read this operation from the primary
+            self.replicas.mark_down(replica, "a read lost its connection")
+            response = await self._run(request, media, rid, query, variables, operation, allowed, None)
+        return response
+
+    def _replica_for(self, request: Request, query: str, operation: str | None) -> Replica | None:
+        """The replica this operation reads from; None for the primary (no replicas, a mutation, or a client
+        whose last write no usable replica has replayed yet)."""
+        if self.replicas is None or (request.method == "POST" and _may_write(query, operation)):
+            return None
+        after = parse_lsn(request.headers.get(LSN_HEADER.lower()) or request.cookies.get(LSN_COOKIE))
+        return self.replicas.choose(after)
+
+    async def _run(
+        self,
+        request: Request,
+        media: str,
+        rid: str,
+        query: str,
+        variables: Any,
+        operation: str | None,
+        allowed: set[OperationType],
+        replica: Replica | None,
+    ) -> Response:
+        """Run the operation, reading from `replica` (or the primary when None)."""
+        sessions = self.sessions if replica is None else replica.sessions
+        context = Context(sessions, rid, self.write_sessions, primary_sessions=self.sessions)
+        response = await self._execute(request, media, rid, query, variables, operation, allowed, context)
+        if context.committed and self.replicas is not None:
+            # read-your-writes: the client's next reads wait for a replica that has replayed this commit
+            lsn = await self.replicas.primary_lsn()
+            if lsn is not None:
+                response.headers[LSN_HEADER] = format_lsn(lsn)
+                response.set_cookie(
+                    LSN_COOKIE, format_lsn(lsn), max_age=3600, path="/graphql", httponly=True, samesite="lax"
+                )
+        return response
+
+    async def _execute(
+        self,
+        request: Request,
+        media: str,
+        rid: str,
+        query: str,
+        variables: Any,
+        operation: str | None,
+        allowed: set[OperationType],
+        context: Context,
+    ) -> Response:
         try:
             viewer = await self._viewer(request, media, context)
             if isinstance(viewer, Response):
