@@ -33,6 +33,9 @@ from quotecheck.settings import database_urls
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "ct2022_dev"
+# The people the transcripts name only by title and surname, by their full names (public facts, not read from
+# the data): the check is "the line under the speaker's full name", as a fact-checker would write it.
+FULL_NAMES = {"Senator Warren": "Elizabeth Warren", "Senator Booker": "Cory Booker"}
 MONTHS = {
     m: n
     for n, m in enumerate(
@@ -149,7 +152,8 @@ def run(engine: object, files: list[Path], args: argparse.Namespace) -> None:
             own = names[speaker_id]
             other_id = rng.choice(sorted(stage[title] - {speaker_id}))
             other = names[other_id]
-            mine = check_quote(session, CheckRequest(text=sentence, speaker_name=own))
+            full = FULL_NAMES.get(own, own)
+            mine = check_quote(session, CheckRequest(text=sentence, speaker_name=full))
             theirs = check_quote(session, CheckRequest(text=sentence, speaker_name=other))
             ok_mine = mine.outcome.verdict is Verdict.VERBATIM
             ok_theirs = theirs.outcome.verdict is Verdict.MISATTRIBUTED and (
@@ -159,7 +163,7 @@ def run(engine: object, files: list[Path], args: argparse.Namespace) -> None:
             misattributed += ok_theirs
             flag = "ok " if ok_mine and ok_theirs else "BAD"
             print(
-                f"  {flag} [{label!r} -> {own}] {mine.outcome.verdict.value}; under {other}: "
+                f"  {flag} [{label!r} -> {own}] under {full}: {mine.outcome.verdict.value}; under {other}: "
                 f"{theirs.outcome.verdict.value} | {sentence[:60]}"
             )
             if not ok_theirs:

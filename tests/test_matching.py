@@ -684,3 +684,31 @@ def test_secondary_evidence_is_compared_with_one_quotation_not_the_running_text(
     # two quotations run together as one are not "word for word as said"
     fused = check("The work is finished, I would build it again tomorrow", 5, "Elena Grant", [report])
     assert fused.verdict is not Verdict.VERBATIM
+
+
+# --- a transcriber's own brackets ---------------------------------------------------------------------------------
+def _one_turn(text: str) -> Document:
+    return Document(1, "Harbour debate", text, True, [Span(0, len(text), 7, "Ines Moll", 1)])
+
+
+def test_a_bracket_the_transcript_prints_is_no_editors_clarification() -> None:
+    said = "We will open the harbour, [applause 00:12:04] and we will keep it open all winter."
+    outcome = check(said, 7, "Ines Moll", [_one_turn(said)])
+    assert outcome.verdict is Verdict.VERBATIM
+    assert outcome.matches[0].differences == []
+
+
+def test_a_pause_and_a_note_as_the_transcript_prints_them_are_no_cut() -> None:
+    said = "The ferry stays … [crosstalk 00:31:10] The ferry stays, I said."
+    outcome = check(said, 7, "Ines Moll", [_one_turn(said)])
+    assert outcome.verdict is Verdict.VERBATIM
+    assert outcome.matches[0].differences == []
+
+
+def test_an_editors_bracket_the_transcript_does_not_print_is_still_listed() -> None:
+    said = "We will open it, [applause] and we will keep it open all winter."
+    claimed = "We will open [the harbour], and we will keep it open all winter."
+    outcome = check(claimed, 7, "Ines Moll", [_one_turn(said)])
+    assert [d.kind.value for d in outcome.matches[0].differences] == ["EDITORIAL"]
+    cut = check("The ferry stays … I said.", 7, "Ines Moll", [_one_turn("The ferry stays, [noise] I said.")])
+    assert cut.verdict is Verdict.VERBATIM_WITH_ELISIONS

@@ -434,6 +434,10 @@ def _place(
         if op.tag == "insert" and op.src_start in brackets:
             # "[the alliance] is" for "it is": the editor's bracket marks the words it replaces.
             original = _slice(doc.text, window[op.dest_start : op.dest_end])
+            bracketed.add(op.src_start)
+            k += 1
+            if _printed_bracket(doc.text, window[op.dest_start : op.dest_end], brackets[op.src_start]):
+                continue  # the source prints the same bracket (a transcriber's "[crosstalk]"): no difference
             differences.append(
                 Difference(
                     DifferenceKind.EDITORIAL,
@@ -442,8 +446,6 @@ def _place(
                     "an editor's clarification in place of the words said",
                 )
             )
-            bracketed.add(op.src_start)
-            k += 1
             continue
         claimed_words = segment[op.src_start : op.src_end] if op.tag == "delete" else []
         source_words = window[op.dest_start : op.dest_end] if op.tag == "insert" else []
@@ -534,10 +536,16 @@ def _align(
     score = 2 * sum(spot.matched for spot in placed) / (claimed_total + source_total)
     differences: list[Difference] = []
     elided = False
-    for before, after in pairwise(placed):
+    printed: list[str] = []  # claimed brackets that the source prints where the claim has them
+    for k, (before, after) in enumerate(pairwise(placed)):
         cut = doc._words[before.last + 1 : after.first]
         if not cut:
             continue  # the marker stood for a pause, not a cut
+        beside = (claim.brackets[k].get(len(claim.segments[k])), claim.brackets[k + 1].get(0))
+        bracket = next((b for b in beside if b is not None and _printed_bracket(doc.text, cut, b)), None)
+        if bracket is not None:
+            printed.append(bracket)  # "… [crosstalk]" as the transcript prints it: a pause, and its note
+            continue
         elided = True
         original = doc.text[cut[0].start : cut[-1].end]
         shown = original if len(original) <= 160 else original[:80] + " … " + original[-60:]
@@ -585,6 +593,9 @@ def _align(
     for bracket in claim.editorial:
         if bracket in standing_in:
             standing_in.remove(bracket)
+            continue
+        if bracket in printed:
+            printed.remove(bracket)
             continue
         differences.append(Difference(DifferenceKind.EDITORIAL, bracket, "", "an editor's clarification"))
     first, last = placed[0].first, placed[-1].last
@@ -790,6 +801,14 @@ def _close(edits: list[Difference]) -> bool:
     return len(edits) <= MAX_EDITS and all(
         len(words(d.claimed)) <= MAX_EDIT_WORDS and len(words(d.original)) <= MAX_EDIT_WORDS for d in edits
     )
+
+
+def _printed_bracket(text: str, said: list[Word], bracket: str) -> bool:
+    """The source itself prints `bracket` where these words stand ("[crosstalk]" in a transcript)."""
+    if not said:
+        return False
+    printed = text[max(0, said[0].start - 1) : said[-1].end + 1]
+    return " ".join(printed.casefold().split()) == " ".join(bracket.casefold().split())
 
 
 def _leading(decisive: Match, matches: list[Match]) -> list[Match]:
