@@ -519,6 +519,53 @@ def _who(phrase: str) -> _Who | None:
     return None
 
 
+_LEADING = re.compile(
+    r"^(?:(?:But|And|Yet|Still|So|Later|Now|Meanwhile|Instead|Then|Also|However|Earlier|Separately|Indeed|"
+    r"Mais|Et|Puis|Ensuite|Aber|Und|Doch|Pero|Y|Luego|Además)\b,?\s+)?"
+)
+_SUBJECT_PRONOUNS = frozenset(
+    ["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella", "ellos", "ellas"]
+)
+
+
+def _subject(prefix: str) -> _Who | None:
+    """The subject a sentence opens on, before the quotation it goes on to ("Ferreira, who led the
+    opposition, called the plan", "She vowed to", "The senator described it as"): whose words a quotation
+    inside reported speech is."""
+    prefix = _LEADING.sub("", prefix.lstrip(_SPACE + "\n\"“”«»„‘’'(—–-"))
+    tokens = prefix.split()
+    if not tokens:
+        return None
+    first = tokens[0].strip(",").casefold()
+    if first in _SUBJECT_PRONOUNS:
+        return _Who("pronoun", tokens[0].strip(","))
+    run: list[str] = []
+    for index, token in enumerate(tokens):
+        core = token.rstrip(",")
+        if core[:1].isupper() or (run and core in _PARTICLES and index + 1 < len(tokens)):
+            run.append(core)
+            if token.endswith(","):
+                break
+            continue
+        break
+    if not run:
+        if first in _ARTICLES and len(tokens) > 1:
+            # "the senator", "la présidente": a description of somebody introduced earlier
+            for token in tokens[1:4]:
+                if not token[:1].islower():
+                    break
+                head = token.strip(",").casefold()
+                if head.endswith(("’s", "'s")):
+                    continue
+                return _Who("description", " ".join(tokens[: tokens.index(token) + 1]), head=head)
+        return None
+    phrase = " ".join(run)
+    name = _name_in(phrase)
+    if name is None:
+        return None
+    return _Who("name", phrase, name=name)
+
+
 def _who_after_verb(rest: str) -> str:
     """The phrase after "said" that names the speaker: up to a clause mark or a circumstance."""
     cut = _WHO_END.search(rest)
@@ -652,6 +699,16 @@ class _Extractor:
             raw.after_colon = tail.rstrip(_SPACE + "\n").endswith(":")
             found = self._before(tail)
             window = (before[1] - len(tail), before[1])
+        if found is None:
+            line_start = text.rfind("\n", 0, raw.open) + 1
+            prefix = text[line_start : raw.open]
+            prefix = prefix[_sentence_tail(prefix) :]
+            # "Quill: “…”" is a headline's or a transcript's form, not a sentence's subject
+            bare = prefix.rstrip(_SPACE).endswith(":") and len(prefix.split()) <= 4
+            who = None if bare else _subject(prefix)
+            if who is not None:
+                found = who, "subject"
+                window = (raw.open - len(prefix), raw.open)
         if found is None:
             raw.context = self.history[-1] if self.history else None
             return
@@ -832,7 +889,7 @@ def _context_fits(text: str, raw: _Raw) -> bool:
         return True
     words = _WORDS.findall(text[raw.start : raw.end])
     capitalised = sum(1 for word in words if word[0].isupper())
-    return len(words) >= CONTEXT_MIN_WORDS and words[0][0].isupper() and capitalised * 2 < len(words)
+    return len(words) >= MIN_WORDS and capitalised * 2 < len(words)
 
 
 def _cited_for(citations: list[Citation], speaker: str | None, position: int) -> Citation | None:
