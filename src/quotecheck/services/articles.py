@@ -76,8 +76,8 @@ Format = Literal["text", "html"]
 _SPACE = " \t\u00a0\u202f\u2009"
 # opener -> (closers, style)
 _MARKS: dict[str, tuple[str, str]] = {
-    '"': ('"', "straight"),
-    "“": ("”", "curly"),
+    '"': ('"”', "straight"),  # printed copies mix the straight and the curly forms
+    "“": ("”\"", "curly"),
     "„": ("“”", "german"),
     "«": ("»", "guillemets"),
     "‹": ("›", "guillemets"),
@@ -95,7 +95,20 @@ _EN_VERBS = (
     "said|says|told|tells|added|adds|declared|declares|stated|states|wrote|writes|explained|explains|noted|"
     "notes|insisted|insists|argued|argues|warned|warns|claimed|claims|replied|replies|answered|answers|"
     "recalled|recalls|continued|continues|concluded|concludes|remarked|observed|acknowledged|admitted|"
-    "announced|suggested|stressed|emphasi[sz]ed|asked|asks|went on|tweeted|conceded|maintained|affirmed"
+    "announced|suggested|stressed|emphasi[sz]ed|asked|asks|went on|tweeted|conceded|maintained|affirmed|"
+    "responded|responds|retorted|countered|cautioned|predicted|predicts|quipped|joked|jokes|complained|"
+    "complains|boasted|lamented|urged|urges|mused|agreed|agrees|contended|charged|alleged|promised|vowed|"
+    "pledged|reported|reports|shouted|yelled|screamed|chanted|recounted|testified|wondered|thundered|"
+    "scoffed|snapped|fumed|opined|posted|emailed|e-mailed|texted|retaliated|reiterated|elaborated|"
+    "pointed out|points out|read|reads|began|begins|offered|interjected|interrupted|cracked|pleaded|"
+    "predicted|proclaimed|protested|railed|raged|marveled|marvelled|mocked|sniped|griped|huffed|hinted|"
+    "counseled|advised|ventured|exclaimed|whispered|sighed|laughed|confided|confirmed|denied|acknowledges|"
+    "admits|concedes|explained|recalls|adds|insists"
+)
+_ES_VERBS = (
+    "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
+    "indicó|indica|advirtió|advierte|sostuvo|sostiene|agregó|agrega|manifestó|comentó|destacó|subrayó|"
+    "insistió|preguntó|respondió|escribió|escribe|denunció|reconoció|criticó|apuntó|recordó|concluyó"
 )
 _FR_PAST = (
     "dit|déclaré|affirmé|ajouté|expliqué|estimé|souligné|indiqué|précisé|lancé|assuré|martelé|répondu|écrit|"
@@ -106,17 +119,21 @@ _FR_PRESENT = (
     "dit|déclare|affirme|ajoute|explique|estime|souligne|indique|précise|lance|assure|martèle|répond|écrit|"
     "confie|reconnaît|rappelle|poursuit|conclut|note|juge|insiste|observe|résume|tranche|prévient|confirme"
 )
-_DE_VERBS = "sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|meinte|meint|warnte|warnt"
+_DE_VERBS = (
+    "sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|meinte|meint|warnte|warnt|kritisierte|"
+    "kritisiert|forderte|fordert|bekräftigte|ergänzte|ergänzt|fügte\\s+hinzu|räumte\\s+ein|versicherte|"
+    "unterstrich|mahnte|erklärte|sagten|betonten"
+)
 _VERB = (
     rf"(?:(?:has\s+|had\s+)?(?:{_EN_VERBS})|(?:a|avait|aurait|ont)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})"
-    rf"|(?:{_DE_VERBS}))"
+    rf"|(?:{_DE_VERBS})|(?:{_ES_VERBS}))"
 )
 # "a-t-il ajouté", "ajoute-t-elle", "dit-il", "sagte er": the speaker is the pronoun after the verb.
 _INVERTED = (
     rf"(?:(?:a|avait)-t-(?:il|elle|on)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle|ils|elles)"
-    rf"|(?:{_DE_VERBS})\s+(?:er|sie))"
+    rf"|(?:{_DE_VERBS})\s+(?:er|sie)(?:\s+hinzu)?)"
 )
-_ACCORDING = r"(?:according\s+to|selon|d['’]après|laut)"
+_ACCORDING = r"(?:according\s+to|selon|d['’]après|laut|según|de\s+acuerdo\s+con)"
 _INTRO_VERBS = (
     rf"(?:{_VERB}|granted|grants|gave|gives|spoke|speaks|sat\s+down|sat|talked|talks|responded|addressed|"
     r"a\s+accordé|a\s+donné|a\s+parlé|a\s+répondu|s['’]est\s+exprimée?|s['’]est\s+confiée?|gab|sprach)"
@@ -125,6 +142,11 @@ _INTRO_VERBS = (
 _AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
 _AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
 _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
+# the German "…", so Müller: "so" then a name
+_AFTER_SO = re.compile(r"^(?P<verb>so)\s+(?P<who>[A-ZÄÖÜ].+)$", re.S)
+_AFTER_APPOSITIVE = re.compile(
+    rf"^(?P<who>[^,;:]{{1,80}}?),\s+(?P<apposition>[^;:]{{1,240}}?),\s+(?i:(?P<verb>{_VERB}))\b", re.S
+)
 _BEFORE_ACCORDING = re.compile(rf"(?:^|[,;]\s*)(?i:{_ACCORDING})\s+(?P<who>[^,;:]{{1,120}}?)$", re.S)
 _BEFORE_WHO_VERB = re.compile(
     rf"(?:^|[,;]\s*)(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>[^;:]*)$", re.S
@@ -170,7 +192,12 @@ _STOP = _vocabulary(
     "They He She I You His Her Their Our My Le La Les L Un Une Des Du De Et Mais Ou Donc Puis Ainsi "
     "Alors Lors Dans En Sur Pour Avec Selon Il Elle Ils Elles Nous On Ce Cette Ces Der Die Das Ein Eine "
     "Und Aber Dann Auch Im Am Er Sie Es Wir According Monday Tuesday Wednesday Thursday Friday Saturday "
-    "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche"
+    "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche If Both Under Shortly Since Because "
+    "Although Though Even Just Only Not No Yes Now Here There What Who Why How Where Which Is Are Was Were "
+    "Will Would Can Could Should Do Does Did Has Have Had Each Every All Any Other Another Such Despite "
+    "Among Until Unlike Like Once Over Through Against Within Following Instead Meanwhile Indeed Earlier "
+    "Last Next Today Yesterday Tomorrow Tonight Watch Read Follow Click Photo Update Updated El Los Las "
+    "Una Pero Según Laut Nach Als Wenn Cuando Mientras"
 )
 _PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
 _OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
@@ -728,12 +755,18 @@ class _Extractor:
             return None
         if _AFTER_INVERTED.match(clause):
             return _Who("pronoun", clause.split()[0]), "verb-after"
-        match = _AFTER_VERB_FIRST.match(clause)
+        match = _AFTER_VERB_FIRST.match(clause) or _AFTER_SO.match(clause)
         if match is not None:
             who = _who(_who_after_verb(match["who"]))
             if who is not None:
                 according = re.match(_ACCORDING, match["verb"], re.I) is not None
                 return who, "according-to" if according else "verb-after"
+        match = _AFTER_APPOSITIVE.match(clause)
+        if match is not None and _subject(match["who"]) is not None:
+            # "…," Ingrid Solberg-Maas, who chairs the board, said.
+            who = _who(match["who"])
+            if who is not None:
+                return who, "verb-after"
         match = _AFTER_WHO_FIRST.match(clause)
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
