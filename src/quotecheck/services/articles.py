@@ -103,7 +103,9 @@ _EN_VERBS = (
     "pointed out|points out|read|reads|began|begins|offered|interjected|interrupted|cracked|pleaded|"
     "predicted|proclaimed|protested|railed|raged|marveled|marvelled|mocked|sniped|griped|huffed|hinted|"
     "counseled|advised|ventured|exclaimed|whispered|sighed|laughed|confided|confirmed|denied|acknowledges|"
-    "admits|concedes|explained|recalls|adds|insists"
+    "admits|concedes|explained|recalls|adds|insists|asserted|asserts|shot back|fired back|demanded|beamed|"
+    "gushed|crowed|deadpanned|wrote in|continued|summed up|put it|recalled|objected|counters|notes|writes|"
+    "tells|argues|warns|stresses|explains|describes|described|called|calls"
 )
 _ES_VERBS = (
     "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
@@ -183,7 +185,11 @@ _TITLES = _vocabulary(
     "Ukrainian Israeli Iranian Syrian Turkish Italian Spanish Japanese Indian Polish Dutch Belgian Swiss "
     "Austrian Swedish Norwegian Danish Finnish Greek Brazilian Mexican Australian European Québécois "
     "Quebec US U.S. UK U.K. EU UN NATO Kremlin Elysée Élysée Pentagon Councillor Councilor Conseiller "
-    "Conseillère Bürgermeister Bürgermeisterin Maire Mairesse"
+    "Conseillère Bürgermeister Bürgermeisterin Maire Mairesse Republican Republicans Democratic Democrat "
+    "GOP Conservative Liberal Labour Socialist Green Libertarian Independent Presidential Party "
+    "Presidenta Presidente Senadora Senador Ministra Ministro Alcaldesa Alcalde Diputada Diputado "
+    "Portavoz Señor Señora Sr. Sra. Don Doña Concejal Concejala Stadträtin Stadtrat Abgeordnete "
+    "Abgeordneter Ministerin Minister Sprecherin Sprecher"
 )
 # Capitalised words that start sentences or clauses and are never part of a name.
 _STOP = _vocabulary(
@@ -484,8 +490,12 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
+_PARTY_TAG = re.compile(r"^\(?[RDI]-[A-Z][A-Za-z.]{1,12}\)?$")  # "R-IN", "D-Wis", "(D-Calif.)"
+
+
 def _tokens(phrase: str) -> list[str]:
-    return [token.strip(',;:!?()[]"“”«»„') for token in phrase.split()]
+    tokens = (token.strip(',;:!?()[]"“”«»„') for token in phrase.split() if not _PARTY_TAG.match(token))
+    return [token for token in tokens if token]
 
 
 def _is_name_word(token: str) -> bool:
@@ -595,8 +605,11 @@ def _subject(prefix: str) -> _Who | None:
 
 def _who_after_verb(rest: str) -> str:
     """The phrase after "said" that names the speaker: up to a clause mark or a circumstance."""
-    cut = _WHO_END.search(rest)
-    return rest[: cut.start()] if cut is not None else rest
+    for cut in _WHO_END.finditer(rest):
+        if cut.group() == "." and _ABBREVIATION.search(rest[: cut.start()]):
+            continue  # "said Army Capt. Ines Varga", "said Rep. Jo Alden"
+        return rest[: cut.start()]
+    return rest
 
 
 class _Extractor:
@@ -771,7 +784,8 @@ class _Extractor:
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
             # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
-            if ends_sentence and (len(match["rest"].split()) > 6 or len(match["who"].split()) > 4):
+            long_rest = len(match["rest"].split()) > 6 and not match["rest"].startswith(",")
+            if ends_sentence and (long_rest or len(match["who"].split()) > 4):
                 return None
             who = _who(match["who"])
             if who is not None:
