@@ -203,7 +203,9 @@ _STOP = _vocabulary(
     "Will Would Can Could Should Do Does Did Has Have Had Each Every All Any Other Another Such Despite "
     "Among Until Unlike Like Once Over Through Against Within Following Instead Meanwhile Indeed Earlier "
     "Last Next Today Yesterday Tomorrow Tonight Watch Read Follow Click Photo Update Updated El Los Las "
-    "Una Pero Según Laut Nach Als Wenn Cuando Mientras"
+    "Una Pero Según Laut Nach Als Wenn Cuando Mientras One Two Three Four Five Six Seven Eight Nine Ten "
+    "Moreover Meantime Amid Between Furthermore Similarly Likewise Overall Still Perhaps Asked Speaking "
+    "Reached Contacted Writing Citing Referring Responding Pressed Told Addressing"
 )
 _PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
 _OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
@@ -565,17 +567,33 @@ _SUBJECT_PRONOUNS = frozenset(
 )
 
 
-def _subject(prefix: str) -> _Who | None:
+_DATELINE = re.compile(r"^[A-ZÀ-Þ .,'’-]{3,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s*")
+
+
+def _subject(prefix: str, depth: int = 0) -> _Who | None:
     """The subject a sentence opens on, before the quotation it goes on to ("Ferreira, who led the
     opposition, called the plan", "She vowed to", "The senator described it as"): whose words a quotation
-    inside reported speech is."""
-    prefix = _LEADING.sub("", prefix.lstrip(_SPACE + "\n\"“”«»„‘’'(—–-"))
+    inside reported speech is. An opening circumstance ("Moreover,", "Citing the report,") is passed over."""
+    prefix = _DATELINE.sub("", prefix.lstrip(_SPACE + "\n\"“”«»„‘’'(—–-"))
+    prefix = _LEADING.sub("", prefix)
     tokens = prefix.split()
     if not tokens:
         return None
-    first = tokens[0].strip(",").casefold()
-    if first in _SUBJECT_PRONOUNS:
-        return _Who("pronoun", tokens[0].strip(","))
+    first = tokens[0].strip(",")
+    if first.casefold() in _SUBJECT_PRONOUNS:
+        return _Who("pronoun", first)
+    opener = first[:1].isupper() and (
+        name_key(first) in _STOP or first.endswith("ing") or first.casefold() in _ARTICLES
+    )
+    if opener and first.casefold() in _ARTICLES and len(tokens) > 1 and tokens[1][:1].isupper():
+        tokens = tokens[1:]  # "The Harbour Gazette’s Ines Varga"
+    elif first[:1].islower() or (opener and first.casefold() not in _ARTICLES):
+        comma = prefix.find(", ")
+        if depth < 2 and comma > 0 and first[:1].isupper():
+            return _subject(prefix[comma + 2 :], depth + 1)
+        if first.casefold() not in _ARTICLES:
+            return None
+    first = tokens[0].strip(",")
     run: list[str] = []
     for index, token in enumerate(tokens):
         core = token.rstrip(",")
@@ -586,7 +604,7 @@ def _subject(prefix: str) -> _Who | None:
             continue
         break
     if not run:
-        if first in _ARTICLES and len(tokens) > 1:
+        if first.casefold() in _ARTICLES and len(tokens) > 1:
             # "the senator", "la présidente": a description of somebody introduced earlier
             for token in tokens[1:4]:
                 if not token[:1].islower():
