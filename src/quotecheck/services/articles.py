@@ -512,9 +512,12 @@ def _name_in(phrase: str) -> str | None:
     tokens = _tokens(phrase)
     runs: list[list[str]] = []
     current: list[str] = []
+    joined_by: list[str] = []  # the word before each run
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         if _is_name_word(token):
+            if not current:
+                joined_by.append(tokens[index - 1].casefold() if index else "")
             current.append(token.removesuffix("’s").removesuffix("'s"))
         elif current and token in _PARTICLES and _is_name_word(following):
             current.append(token)
@@ -526,6 +529,11 @@ def _name_in(phrase: str) -> str | None:
         runs.append(current)
     if not runs:
         return None
+    # "Rep. Jo Alden of Ohio", "Ines Varga from Port Elwyn": the place after a person's name is not theirs
+    while len(runs) > 1 and joined_by[len(runs) - 1] in ("of", "from", "in", "at", "de", "aus", "von"):
+        if not any(name_key(token) not in _TITLES for token in runs[-2]):
+            break
+        runs.pop()
     run = runs[-1]
     titled = [index for index, token in enumerate(run) if name_key(token) in _TITLES]
     if titled:
@@ -676,11 +684,12 @@ class _Extractor:
         for s_start, s_end in _sentences(self.text, start, end):
             sentence = self.text[s_start:s_end]
             subject: str | None = None
-            for match in [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence)]:
-                who = _who(match["who"])
+            opening = _subject(sentence)
+            for match in [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence), None]:
+                who = _who(match["who"]) if match is not None else opening
                 if who is None or who.kind != "name" or who.name is None:
                     continue
-                if match.re is _SUBJECT and " " not in who.name:
+                if (match is None or match.re is _SUBJECT) and " " not in self.full_name(who.name)[0]:
                     continue  # a sentence opening on one capitalised word names no one for sure
                 resolved = self.resolve(who)
                 if resolved is not None:
@@ -762,7 +771,7 @@ class _Extractor:
             prefix = text[line_start : raw.open]
             prefix = prefix[_sentence_tail(prefix) :]
             # "Quill: “…”" is a headline's or a transcript's form, not a sentence's subject
-            bare = prefix.rstrip(_SPACE).endswith(":") and len(prefix.split()) <= 4
+            bare = prefix.rstrip(_SPACE).endswith(":") and not re.search(r"\b[a-zà-ÿ]", prefix)
             who = None if bare else _subject(prefix)
             if who is not None:
                 found = who, "subject"
