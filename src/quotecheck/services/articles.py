@@ -1068,16 +1068,27 @@ def _headline_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _title(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
-    """A title for an article given none: its headline, else its first line that reads like one."""
+    """A title for an article given none: a headline above the body, else the first line that reads like
+    one (three words or more) above the body, else the first line; never a paragraph from the middle."""
+    lines: list[str] = []
     for start, end in paragraphs[:HEADLINE_PARAGRAPHS]:
         line = text[start:end]
-        if len(line) <= HEADLINE_LENGTH and "\n" not in line and _HEADLINE.match(line):
+        if len(line) > HEADLINE_LENGTH:
+            lines.append(" ".join(line.split("\n")[0].split()))
+            break  # the body has started
+        if "\n" not in line and _HEADLINE.match(line):
             return line
-    for start, end in paragraphs:
-        line = " ".join(text[start:end].split())
-        if len(_WORDS.findall(line)) >= 3:
-            return line if len(line) <= HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
-    return None
+        lines.extend(" ".join(part.split()) for part in line.split("\n"))
+    if not lines:
+        return None
+    line = next((line for line in lines if len(_WORDS.findall(line)) >= 3), lines[0])
+    if not _WORDS.search(line):
+        return None
+    if len(line) <= HEADLINE_LENGTH:
+        return line
+    cut = _sentence_head(line[:HEADLINE_LENGTH] + " ")
+    line = line[:cut] if 0 < cut < HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
+    return line
 
 
 # --- reading files -------------------------------------------------------------------------------------------------
