@@ -205,7 +205,9 @@ _STOP = _vocabulary(
     "Last Next Today Yesterday Tomorrow Tonight Watch Read Follow Click Photo Update Updated El Los Las "
     "Una Pero Según Laut Nach Als Wenn Cuando Mientras One Two Three Four Five Six Seven Eight Nine Ten "
     "Moreover Meantime Amid Between Furthermore Similarly Likewise Overall Still Perhaps Asked Speaking "
-    "Reached Contacted Writing Citing Referring Responding Pressed Told Addressing"
+    "Reached Contacted Writing Citing Referring Responding Pressed Told Addressing Across Along Around "
+    "Behind Beyond Inside Outside Near Toward Towards Upon Via Per Throughout Whether Beside Off Out Up "
+    "Down Into Onto"
 )
 _PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
 _OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
@@ -910,6 +912,12 @@ def extract_article(
         chain: any(_ELISION.search(text[m.start : m.end]) for m in members)
         for chain, members in by_chain.items()
     }
+    for raw in raws:
+        if not raw.speaker:
+            continue
+        if raw.form in ("subject", "introduced") and _reads_as_title(text, raw):
+            raw.speaker = raw.attribution = raw.form = raw.via = None
+            raw.citation = None
     attributed: list[FoundQuote] = []
     unattributed: list[FoundQuote] = []
     for raw in raws:
@@ -954,6 +962,24 @@ def extract_article(
     speakers = list(dict.fromkeys(q.speaker for q in quotes if q.speaker))
     title_text = title or (_title(text, paragraphs) if paragraphs else None)
     return Extraction(text, title_text, quotes, unattributed, extractor.citations, speakers)
+
+
+_TITLE_SMALL = frozenset(
+    "of the a an and or in on for to with at by from de la le les du des et der die das und y el los".split()
+)
+
+
+def _reads_as_title(text: str, raw: _Raw) -> bool:
+    """A short stretch in Title Case that ends no sentence ("Gang of Eight", "Let’s Get Loud") names a work,
+    a group or a slogan: not somebody's statement."""
+    if raw.block or raw.after_colon:
+        return False
+    words = text[raw.start : raw.end]
+    if re.search(r"[.!?…,]$", words):
+        return False
+    found = _WORDS.findall(words)
+    small = [word for word in found if not word[0].isupper()]
+    return len(found) <= 8 and len(small) < len(found) and all(word in _TITLE_SMALL for word in small)
 
 
 def _context_fits(text: str, raw: _Raw) -> bool:
