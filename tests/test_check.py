@@ -380,15 +380,19 @@ def test_the_longest_quote_accepted(session: Session, corpus: Corpus) -> None:
 
 
 def test_an_ambiguous_speaker_name(session: Session) -> None:
+    # Issue 14: an ambiguous name is no longer refused; the result names the candidates it was checked against.
     first = create_speaker(session, name="John Smith")
     second = create_speaker(session, name="John Smith", description="the other one")
-    with pytest.raises(ValidationError) as raised:
-        check(session, SENTENCE, "john smith")
-    assert raised.value.message == (
-        f"2 speakers are called 'john smith': John Smith (id {first.id}); John Smith (id {second.id}); "
-        "give speakerId instead"
+    result = check(session, SENTENCE, "john smith")
+    assert result.speaker is None
+    assert [c.speaker.id for c in result.candidates] == [first.id, second.id]
+    assert "The name 'john smith' may mean 2 recorded speakers; checked against each" in (
+        result.outcome.explanation
     )
-    assert raised.value.field == "speakerName"
+    assert [c["speaker"] for c in result_document(result)["speakerCandidates"]] == [
+        "John Smith",
+        "John Smith",
+    ]
 
 
 def test_at_most_max_matches_are_reported(session: Session, corpus: Corpus) -> None:

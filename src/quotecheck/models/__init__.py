@@ -10,7 +10,7 @@ from quotecheck.models.quote import Quote
 from quotecheck.models.search import include_object as include_search_object
 from quotecheck.models.shingle import Shingle
 from quotecheck.models.source import Source, Turn
-from quotecheck.models.speaker import Speaker, SpeakerAlias, SpeakerRole
+from quotecheck.models.speaker import PossibleDuplicate, Speaker, SpeakerAlias, SpeakerRole
 from quotecheck.models.token import ApiToken
 from quotecheck.models.topic import Topic, quote_topic
 
@@ -24,6 +24,7 @@ __all__ = [
     "Interview",
     "Outlet",
     "Participant",
+    "PossibleDuplicate",
     "Quote",
     "Shingle",
     "Source",

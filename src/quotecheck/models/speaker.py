@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quotecheck.enums import AliasKind, SpeakerKind
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from quotecheck.models.interview import Participant
     from quotecheck.models.quote import Quote
 
-__all__ = ["Speaker", "SpeakerAlias", "SpeakerRole"]
+__all__ = ["PossibleDuplicate", "Speaker", "SpeakerAlias", "SpeakerRole"]
 
 
 class Speaker(Versioned, Timestamped, Base):
@@ -34,6 +34,10 @@ class Speaker(Versioned, Timestamped, Base):
     name: Mapped[str]
     # `name` folded by quotecheck.text.name_key, for lookups that ignore case, accents and punctuation.
     name_key: Mapped[str] = mapped_column(index=True)
+    # The surname of `name` as quotecheck.names reads it, folded: "Senator Warren" is found under "E. Warren".
+    surname_key: Mapped[str] = mapped_column(default="", server_default="", index=True)
+    # An unidentified participant of one transcript ("Question", "Speaker 1"): never resolved from a name.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     kind: Mapped[SpeakerKind] = mapped_column(
         enum_column(SpeakerKind, "speaker_kind"), default=SpeakerKind.PERSON
     )
@@ -68,6 +72,7 @@ class SpeakerAlias(Timestamped, Base):
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speaker.id", ondelete="CASCADE"), index=True)
     name: Mapped[str]
     name_key: Mapped[str] = mapped_column(index=True)
+    surname_key: Mapped[str] = mapped_column(default="", server_default="", index=True)
     kind: Mapped[AliasKind] = mapped_column(enum_column(AliasKind, "alias_kind"), default=AliasKind.SPELLING)
     language: Mapped[str | None]
 
@@ -101,3 +106,24 @@ class SpeakerRole(Timestamped, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     speaker: Mapped[Speaker] = relationship(back_populates="roles")
+
+
+class PossibleDuplicate(Timestamped, Base):
+    """A speaker recorded when a name might have been an existing one, kept for an editor to merge or not."""
+
+    __tablename__ = "possible_duplicate"
+    __table_args__ = (
+        UniqueConstraint("speaker_id", "candidate_id"),
+        CheckConstraint("speaker_id <> candidate_id", name="two_speakers"),
+    )
+
+    id: Mapped[intpk]
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speaker.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("speaker.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float]
+    reason: Mapped[str]
+    label: Mapped[str | None]  # the name as written where it was met ("Senator Warren")
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="SET NULL"), index=True)
+
+    speaker: Mapped[Speaker] = relationship(foreign_keys=[speaker_id])
+    candidate: Mapped[Speaker] = relationship(foreign_keys=[candidate_id])

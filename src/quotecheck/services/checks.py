@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, union_all
@@ -19,7 +19,7 @@ from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services.index import evidence_conditions, shingle_hash
-from quotecheck.services.speakers import find_speakers, get_speaker
+from quotecheck.services.speakers import Candidate, get_speaker, resolve_name, unambiguous
 
 __all__ = [
     "MAX_MATCHES",
@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 MAX_MATCHES = 5
+MAX_CANDIDATES = 10  # speakers a name may mean, listed in a result
 
 MAX_QUOTE = 5000  # characters
 CANDIDATE_SOURCES = 12
@@ -58,21 +59,20 @@ class CheckResult:
     outcome: Outcome
     speaker: Speaker | None  # the claimed speaker, when recorded
     speaker_name: str
+    candidates: list[Candidate] = field(default_factory=list)  # whom the name may mean, when not sure
 
 
-def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str]:
+def _speaker(session: Session, request: CheckRequest) -> tuple[Speaker | None, str, list[Candidate]]:
+    """The claimed speaker as `resolve_name` reads the name: sure (one speaker), or the candidates."""
     if request.speaker_id is not None:
         speaker = get_speaker(session, request.speaker_id)
-        return speaker, speaker.name
+        return speaker, speaker.name, []
     name = v.required_text(request.speaker_name, "speakerName")
-    found = find_speakers(session, name)
-    if len(found) > 1:
-        listed = "; ".join(f"{s.name} (id {s.id})" for s in found)
-        raise ValidationError(
-            f"{len(found)} speakers are called {name!r}: {listed}; give speakerId instead",
-            field="speakerName",
-        )
-    return (found[0], found[0].name) if found else (None, name)
+    candidates = resolve_name(session, name, on=request.said_on, language=request.language)
+    sure = unambiguous(candidates)
+    if sure is not None:
+        return sure.speaker, sure.speaker.name, candidates
+    return None, name, candidates
 
 
 def _clusters(hits: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
@@ -303,6 +303,7 @@ class Prepared:
     speaker_name: str
     documents: list[Document]
     language: str | None = None  # only sources in this language (or of no recorded language)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 def prepare(session: Session, request: CheckRequest) -> Prepared:
@@ -314,19 +315,43 @@ def prepare(session: Session, request: CheckRequest) -> Prepared:
         )
     v.partial_date(request.said_on, "saidOn")
     language = v.language(request.language)
-    speaker, name = _speaker(session, request)
-    return Prepared(text, speaker, name, _documents(session, text, language), language)
+    speaker, name, candidates = _speaker(session, request)
+    return Prepared(text, speaker, name, _documents(session, text, language), language, candidates)
 
 
 def decide(prepared: Prepared) -> CheckResult:
-    """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread)."""
+    """The text work: align, compare, and give the verdict (no database; safe to run in a worker thread).
+
+    Words said by another speaker the name may also mean (a possible duplicate, or one of several people the
+    name fits) are that speaker's, not MISATTRIBUTED: how a name is written never makes a misattribution."""
     speaker = prepared.speaker
     outcome = check(
         prepared.text, speaker.id if speaker else NO_ONE, prepared.speaker_name, prepared.documents
     )
-    if speaker is None:
+    others = [c for c in prepared.candidates if speaker is None or c.speaker.id != speaker.id]
+    if outcome.verdict is Verdict.MISATTRIBUTED and others:
+        said = {span.speaker_id for match in outcome.matches for span in match.spans}
+        for other in others:
+            if other.speaker.id not in said:
+                continue
+            retry = check(prepared.text, other.speaker.id, other.speaker.name, prepared.documents)
+            if retry.verdict is not Verdict.MISATTRIBUTED:
+                outcome, speaker = retry, other.speaker
+                outcome.explanation += (
+                    f" ({prepared.speaker_name!r} was read as {other.speaker.name}: {other.reason}.)"
+                )
+                break
+    if prepared.speaker is None and len(prepared.candidates) > 1:
+        listed = "; ".join(f"{c.speaker.name} ({c.reason})" for c in prepared.candidates[:MAX_CANDIDATES])
+        outcome.explanation += (
+            f" The name {prepared.speaker_name!r} may mean {len(prepared.candidates)} recorded speakers; "
+            f"checked against each: {listed}. Give speakerId to check one."
+        )
+    elif speaker is None:
         outcome.explanation += f" (No speaker called {prepared.speaker_name!r} is recorded here.)"
-    return CheckResult(outcome, speaker, prepared.speaker_name)
+    return CheckResult(
+        outcome, speaker, prepared.speaker_name if speaker is None else speaker.name, prepared.candidates
+    )
 
 
 def needs_speaker_documents(prepared: Prepared, result: CheckResult) -> bool:
@@ -349,6 +374,7 @@ def with_speaker_documents(session: Session, prepared: Prepared) -> Prepared:
         prepared.speaker_name,
         [*prepared.documents, *wider, *own],
         prepared.language,
+        prepared.candidates,
     )
 
 
@@ -364,7 +390,7 @@ def check_quote(session: Session, request: CheckRequest) -> CheckResult:
 def result_document(result: CheckResult) -> dict[str, Any]:
     """The check as a plain, stable JSON document (`quotecheck check --json`); field names as in GraphQL."""
     outcome = result.outcome
-    return {
+    document = {
         "verdict": outcome.verdict.value,
         "confidence": outcome.confidence,
         "explanation": outcome.explanation,
@@ -387,3 +413,9 @@ def result_document(result: CheckResult) -> dict[str, Any]:
             for m in outcome.matches[:MAX_MATCHES]
         ],
     }
+    if len(result.candidates) > 1:  # the name may mean several people: say whom it was checked against
+        document["speakerCandidates"] = [
+            {"speaker": c.speaker.name, "score": c.score, "reason": c.reason}
+            for c in result.candidates[:MAX_CANDIDATES]
+        ]
+    return document

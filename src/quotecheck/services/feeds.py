@@ -58,6 +58,7 @@ from quotecheck.enums import AliasKind, AppearanceRelation, OutletKind, SourceKi
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Outlet, Quote, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import Base
+from quotecheck.names import surname_key
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -563,6 +564,7 @@ class _Importer:
                 {
                     "name": line.speaker,
                     "name_key": line.key,
+                    "surname_key": surname_key(line.speaker),
                     "kind": SpeakerKind.PERSON,
                     "wikidata_id": qid,
                     "description": None,
@@ -583,6 +585,7 @@ class _Importer:
                     "speaker_id": _id(ref),
                     "name": line.speaker,
                     "name_key": line.key,
+                    "surname_key": surname_key(line.speaker),
                     "kind": AliasKind.SPELLING,
                     "language": None,
                 }

@@ -231,7 +231,7 @@ def create_transcript(
             Turn(
                 position=position,
                 speaker=turn.speaker,
-                label=(turn.label or turn.speaker.name).strip(),
+                label=turn.label if turn.label and turn.label.strip() else turn.speaker.name,  # as written
                 char_start=start,
                 char_end=end,
             )

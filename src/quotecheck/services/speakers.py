@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Integer, and_, func, or_, select, type_coerce, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from quotecheck.enums import AliasKind, SpeakerKind
 from quotecheck.errors import Conflict, NotFound, ValidationError
-from quotecheck.models import Participant, Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
+from quotecheck.models import Participant, PossibleDuplicate, Quote, Speaker, SpeakerAlias, SpeakerRole, Turn
 from quotecheck.models.base import partial_date_last_key
+from quotecheck.names import (
+    ROLE_QUALIFIERS,
+    ROLE_WORDS,
+    NameReading,
+    name_match,
+    read_name,
+    reading_of,
+    surname_key,
+)
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -24,6 +33,7 @@ from quotecheck.text import name_key
 __all__ = [
     "SPEAKER_FIELDS",
     "AliasInput",
+    "Candidate",
     "RoleInput",
     "SpeakerFilter",
     "add_alias",
@@ -32,13 +42,17 @@ __all__ = [
     "delete_speaker",
     "find_speakers",
     "get_speaker",
+    "list_possible_duplicates",
     "list_speakers",
     "merge_speakers",
+    "record_possible_duplicate",
+    "resolve_name",
     "resolve_speaker",
     "role_held_between",
     "roles_on",
     "speaker_conditions",
     "speaker_ids_named",
+    "unambiguous",
     "update_speaker",
 ]
 
@@ -89,6 +103,7 @@ def create_speaker(
     description: str | None = None,
     aliases: Sequence[str] = (),
     roles: Sequence[RoleInput] = (),
+    anonymous: bool = False,
 ) -> Speaker:
     name = v.required_text(name, "name")
     key = name_key(name)
@@ -99,6 +114,8 @@ def create_speaker(
     speaker = Speaker(
         name=name,
         name_key=key,
+        surname_key="" if anonymous else surname_key(name),
+        anonymous=anonymous,
         kind=v.enum_value(SpeakerKind, kind, "kind"),
         wikidata_id=_wikidata_id(session, wikidata_id),
         description=v.optional_text(description),
@@ -128,7 +145,11 @@ def add_alias(
     if key == speaker.name_key or any(alias.name_key == key for alias in speaker.aliases):
         return None
     alias = SpeakerAlias(
-        name=name, name_key=key, kind=v.enum_value(AliasKind, kind, "kind"), language=v.language(language)
+        name=name,
+        name_key=key,
+        surname_key=surname_key(name),
+        kind=v.enum_value(AliasKind, kind, "kind"),
+        language=v.language(language),
     )
     speaker.aliases.append(alias)
     return alias
@@ -205,7 +226,7 @@ def find_speakers(session: Session, name: str) -> list[Speaker]:
         return []
     query = (
         select(Speaker)
-        .where(Speaker.id.in_(speaker_ids_named(name)))
+        .where(Speaker.id.in_(speaker_ids_named(name)), Speaker.anonymous.is_(False))
         .order_by(Speaker.id)
         .options(selectinload(Speaker.aliases))
     )
@@ -213,14 +234,228 @@ def find_speakers(session: Session, name: str) -> list[Speaker]:
 
 
 def resolve_speaker(session: Session, name: str) -> Speaker:
-    """The one speaker called `name`; none or several is an error that says what to do."""
+    """The one speaker called `name` (or, failing that, the one `resolve_name` is sure of); none or several is
+    an error that says what to do."""
     found = find_speakers(session, name)
+    if not found:
+        candidates = resolve_name(session, name)
+        sure = unambiguous(candidates)
+        if sure is not None:
+            return sure.speaker
+        if candidates:
+            listed = "; ".join(f"{c.speaker.name} (id {c.speaker.id}: {c.reason})" for c in candidates)
+            raise Conflict(f"{name!r} may be any of {len(candidates)} speakers: {listed}; use the id instead")
     if not found:
         raise NotFound(f"no speaker is called {name!r}; check the spelling, or create the speaker first")
     if len(found) > 1:
         listed = "; ".join(f"{speaker.name} (id {speaker.id})" for speaker in found)
         raise Conflict(f"{len(found)} speakers are called {name!r}: {listed}; use the id instead")
     return found[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A speaker a written name may mean, how sure (0..1) and why."""
+
+    speaker: Speaker
+    score: float
+    reason: str
+
+
+MAX_CANDIDATES = 200  # speakers read for one name: a surname shared by more is not narrowed further here
+_ROLE_NOISE = frozenset({"the", "a", "an", "la", "le", "les", "l", "el", "los", "las", "der", "die", "das"})
+_ROLE_NOISE |= {
+    "former",
+    "ex",
+    "then",
+    "current",
+    "acting",
+    "of",
+    "de",
+    "du",
+    "des",
+    "d",
+    "for",
+    "del",
+    "und",
+}
+
+
+def _like(a: str, b: str) -> bool:
+    """Two words of role titles that are one ("président"/"présidente", "minister"/"ministre")."""
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _role_fits(reading: NameReading, role: SpeakerRole) -> bool:
+    """Every word of the written role ("Russian Foreign Minister") is in the title or organization held."""
+    words = [w for w in reading.role_key.split() if w not in _ROLE_NOISE]
+    held = [*role.title_key.split(), *name_key(role.organization or "").split()]
+    if not any(w in ROLE_WORDS for w in words):
+        return False
+    return all(any(_like(w, h) for h in held) for w in words if w in ROLE_WORDS or w not in ROLE_QUALIFIERS)
+
+
+def _role_heads(reading: NameReading) -> list[str]:
+    return [w for w in reading.role_key.split() if w in ROLE_WORDS and w not in ROLE_QUALIFIERS][:3]
+
+
+def resolve_name(
+    session: Session,
+    name: str,
+    *,
+    on: PartialDate | str | None = None,
+    among: Collection[int] = (),
+    language: str | None = None,
+) -> list[Candidate]:
+    """The speakers a written name may mean, best first, each with a score and a reason; never a guess.
+
+    The same name once titles and roles are set aside, an initial compatible with a given name, a surname alone
+    (`among`: the speakers of the same transcript or article, preferred when one of them fits), or a role
+    held on the date `on` ("the Foreign Minister"). Anonymous participants are never candidates. Index lookups
+    only: the folded name and the stored surname keys.
+    """
+    reading = read_name(name, language=language) if language else reading_of(name)
+    if reading.generic:
+        return []
+    day = v.partial_date(on, "on") if on is not None else None
+    found: dict[int, Candidate] = {}
+    if reading.key:
+        keys = list({reading.key, name_key(name)})
+        ids = (
+            select(Speaker.id)
+            .where(or_(Speaker.name_key.in_(keys), Speaker.surname_key == reading.surname_key))
+            .union(
+                select(SpeakerAlias.speaker_id).where(
+                    or_(SpeakerAlias.name_key.in_(keys), SpeakerAlias.surname_key == reading.surname_key)
+                )
+            )
+        )
+        speakers = session.scalars(
+            select(Speaker)
+            .where(Speaker.id.in_(ids), Speaker.anonymous.is_(False))
+            .order_by(Speaker.id)
+            .limit(MAX_CANDIDATES)
+            .options(selectinload(Speaker.aliases))
+        )
+        for speaker in speakers:
+            best = None
+            names = (speaker.name, *(alias.name for alias in speaker.aliases))
+            if reading.gender and any(reading_of(n).gender not in (None, reading.gender) for n in names):
+                continue  # "M. Dufresne-Arcan" is not the speaker also called "Mme Dufresne-Arcan"
+            for written in names:
+                match = name_match(reading, reading_of(written))
+                if match is not None and (best is None or match.score > best[0].score):
+                    best = (match, written)
+            if best is not None:
+                match, written = best
+                via = f" (as {written!r})" if written != speaker.name else ""
+                found[speaker.id] = Candidate(speaker, match.score, match.reason + via)
+    if not reading.key and name_key(name):  # a role alone ("HOST"): a speaker recorded under these words
+        for speaker in find_speakers(session, name):
+            found[speaker.id] = Candidate(speaker, 1.0, "same name as written")
+    heads = _role_heads(reading) if reading.role else []
+    if heads and ((reading.key and found) or not reading.key):
+        query = (
+            select(SpeakerRole)
+            .join(Speaker, Speaker.id == SpeakerRole.speaker_id)
+            .where(Speaker.anonymous.is_(False), or_(*(SpeakerRole.title_key.contains(h[:5]) for h in heads)))
+            .options(joinedload(SpeakerRole.speaker).selectinload(Speaker.aliases))
+        )
+        if day is not None:
+            query = query.where(role_held_between(day.key, day.end_key))
+        if reading.key:
+            query = query.where(SpeakerRole.speaker_id.in_(list(found)))
+        when = f" on {day}" if day is not None else ""
+        for role in session.scalars(query.order_by(SpeakerRole.id).limit(MAX_CANDIDATES)).unique():
+            if not _role_fits(reading, role):
+                continue
+            held = f"held {role.title}" + (f", {role.organization}" if role.organization else "") + when
+            known = found.get(role.speaker_id)
+            if known is not None:
+                if "held " not in known.reason:
+                    found[role.speaker_id] = Candidate(
+                        known.speaker, min(1.0, known.score + 0.05), f"{known.reason}; {held}"
+                    )
+            elif not reading.key and role.speaker_id not in found:
+                found[role.speaker_id] = Candidate(role.speaker, 0.7 if day else 0.5, f"the role: {held}")
+    candidates = list(found.values())
+    context = set(among)
+    if context and len(candidates) > 1:
+        inside = [c for c in candidates if c.speaker.id in context]
+        if inside:
+            top = max(c.score for c in inside)
+            candidates = [Candidate(c.speaker, c.score, f"{c.reason}; on the same stage") for c in inside] + [
+                c for c in candidates if c.speaker.id not in context and c.score > top
+            ]
+    candidates.sort(key=lambda c: (-c.score, c.speaker.id))
+    return candidates
+
+
+def unambiguous(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The one candidate a name surely means: the only one, or one far surer than the rest (same name, or an
+    initial that fits, against surnames alone); None when a person would have to choose."""
+    if not candidates:
+        return None
+    top = candidates[0]
+    if len(candidates) == 1 or (top.score >= 0.85 and candidates[1].score <= top.score - 0.2):
+        return top
+    return None
+
+
+def record_possible_duplicate(
+    session: Session,
+    speaker: Speaker,
+    candidate: Speaker,
+    *,
+    score: float,
+    reason: str,
+    label: str | None = None,
+    source_id: int | None = None,
+) -> PossibleDuplicate | None:
+    """Note that `speaker` may be `candidate`, for an editor to merge (mergeSpeakers) or leave; once per pair."""
+    if speaker.id == candidate.id:
+        return None
+    session.flush()
+    pair = sorted((speaker.id, candidate.id))
+    held = session.scalar(
+        select(PossibleDuplicate).where(
+            or_(
+                and_(PossibleDuplicate.speaker_id == pair[0], PossibleDuplicate.candidate_id == pair[1]),
+                and_(PossibleDuplicate.speaker_id == pair[1], PossibleDuplicate.candidate_id == pair[0]),
+            )
+        )
+    )
+    if held is not None:
+        return None
+    row = PossibleDuplicate(
+        speaker_id=speaker.id,
+        candidate_id=candidate.id,
+        score=round(score, 3),
+        reason=reason,
+        label=label,
+        source_id=source_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_possible_duplicates(
+    session: Session, *, limit: int = 100, after_id: int | None = None
+) -> list[PossibleDuplicate]:
+    """Possible duplicates still open (both speakers exist), oldest first, one page at a time."""
+    query = (
+        select(PossibleDuplicate)
+        .options(
+            joinedload(PossibleDuplicate.speaker).selectinload(Speaker.aliases),
+            joinedload(PossibleDuplicate.candidate).selectinload(Speaker.aliases),
+        )
+        .order_by(PossibleDuplicate.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(PossibleDuplicate.id > after_id)
+    return list(session.scalars(query).unique())
 
 
 def role_held_between(first_key: Any, last_key: Any) -> ColumnElement[bool]:
@@ -359,7 +594,7 @@ def update_speaker(session: Session, speaker_id: int, *, version: int, changes: 
                 raise ValidationError(
                     f"name {name!r} has no letters or digits; give the speaker's name", field="name"
                 )
-            speaker.name, speaker.name_key = name, key
+            speaker.name, speaker.name_key, speaker.surname_key = name, key, surname_key(name)
         if "kind" in changes:
             speaker.kind = v.enum_value(SpeakerKind, changes["kind"], "kind")
         if "wikidata_id" in changes:

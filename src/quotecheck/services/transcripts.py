@@ -13,18 +13,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotecheck.enums import AliasKind, InterviewKind, ParticipantRole
 from quotecheck.errors import ValidationError
-from quotecheck.models import Interview, Source, Speaker, SpeakerAlias
+from quotecheck.models import Interview, PossibleDuplicate, Source, Speaker, Turn
+from quotecheck.names import is_generic_label, read_name
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
 from quotecheck.services.interviews import ParticipantInput, add_participant, create_interview
 from quotecheck.services.outlets import create_outlet, find_outlet
 from quotecheck.services.sources import TurnInput, create_transcript, find_source, transcript_text
-from quotecheck.services.speakers import add_alias, create_speaker, find_speakers
+from quotecheck.services.speakers import (
+    add_alias,
+    create_speaker,
+    record_possible_duplicate,
+    resolve_name,
+    unambiguous,
+)
 from quotecheck.text import name_key
 
 __all__ = ["ImportReport", "ParsedTranscript", "import_transcript", "parse_transcript", "read_transcript"]
@@ -63,9 +70,12 @@ def _label(line: str) -> re.Match[str] | None:
 
 
 def parse_transcript(text: str, *, name: str = "the transcript") -> ParsedTranscript:
-    """Parse the plain-text form; JSON (a text starting with "{") is recognised and parsed too."""
+    """Parse the plain-text form; JSON (a text starting with "{") and the tab-separated form (`number<TAB>
+    label<TAB>sentence` a line) are recognised and parsed too."""
     if text.lstrip().startswith("{"):
         return _parse_json(text, name)
+    if _TSV_LINE.match(text.lstrip("\ufeff\n")):
+        return _parse_tsv(text, name)
     turns: list[ParsedTurn] = []
     paragraph_break = False
     for number, raw in enumerate(text.splitlines(), 1):
@@ -94,6 +104,36 @@ def parse_transcript(text: str, *, name: str = "the transcript") -> ParsedTransc
             raise ValidationError(
                 f"{name}, line {turn.line}: {turn.label} has no words; write the turn as `NAME: words`"
             )
+    return ParsedTranscript(turns)
+
+
+_TSV_LINE = re.compile(r"^\d+\t[^\t\n]*\t")
+
+
+def _parse_tsv(text: str, name: str) -> ParsedTranscript:
+    """One sentence a line, as CLEF CheckThat! publishes transcripts; consecutive lines of one label are one
+    turn, and the label is kept exactly as written (a stray space too)."""
+    turns: list[ParsedTurn] = []
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        if not raw.strip():
+            continue
+        fields = raw.split("\t")
+        if len(fields) < 3 or not fields[0].strip().isdigit():
+            raise ValidationError(
+                f"{name}, line {number}: not `number<TAB>speaker<TAB>text`; every line of the tab-separated "
+                "form has these three fields"
+            )
+        label, words = fields[1], "\t".join(fields[2:]).strip()
+        if not label.strip():
+            raise ValidationError(f"{name}, line {number}: a line without a speaker; give its label")
+        if not words:
+            continue
+        if turns and turns[-1].label == label:
+            turns[-1].text += " " + words
+        else:
+            turns.append(ParsedTurn(label, words, number))
+    if not turns:
+        raise ValidationError(f"{name} holds no lines of `number<TAB>speaker<TAB>text`")
     return ParsedTranscript(turns)
 
 
@@ -152,61 +192,86 @@ class ImportReport:
     created: bool  # False when the same transcript was already stored
     new_speakers: list[Speaker] = field(default_factory=list)
     resolved: dict[str, str] = field(default_factory=dict)  # label -> speaker name
+    anonymous: list[Speaker] = field(default_factory=list)  # generic labels: participants of this one only
+    possible_duplicates: list[PossibleDuplicate] = field(default_factory=list)
 
 
 class _Names:
-    """Resolves the labels a transcript prints to speakers, creating the ones nobody answers to."""
+    """Resolves the labels a transcript prints to speakers: a person when `resolve_name` is sure, else a new
+    speaker (with a possible duplicate when the label may be someone recorded); a generic label ("Question",
+    "Speaker 1") is an anonymous participant of this transcript only."""
 
-    def __init__(self, session: Session, known: list[Speaker]) -> None:
+    def __init__(self, session: Session, title: str) -> None:
         self.session = session
-        self.known = known  # the interview's participants, matched on their surname too
+        self.title = title
+        self.stage: dict[
+            int, Speaker
+        ] = {}  # speakers of this transcript so far: a surname alone fits them first
         self.cache: dict[str, Speaker] = {}
         self.new: list[Speaker] = []
+        self.anonymous: list[Speaker] = []
+        self.duplicates: list[PossibleDuplicate] = []
+        self.existing: Source | None = None  # the same transcript, already stored
 
     def __call__(self, label: str) -> Speaker:
-        key = name_key(label)
-        if key in self.cache:
-            return self.cache[key]
-        # "Susan Glasser, Foreign Policy editor in chief": a name, then the role it is printed with.
-        name, _, role = label.partition(",")
-        name = name.strip() if role.strip() and name_key(name) else label
-        speaker = self._find(label, key)
-        if speaker is None and name != label:
-            speaker = self._find(name, name_key(name))
-        if speaker is None:
-            shown = name.title() if name.isupper() else name
-            speaker = create_speaker(self.session, name=shown)
-            if shown != name:
-                add_alias(self.session, speaker, name, kind=AliasKind.SHORT_FORM)
-            self.new.append(speaker)
-        self.cache[key] = speaker
+        written = " ".join(label.split())
+        if written in self.cache:
+            return self.cache[written]
+        if is_generic_label(written):
+            speaker = self._anonymous(written)
+        else:
+            speaker = self._person(written)
+            self.stage[speaker.id] = speaker
+        self.cache[written] = speaker
         return speaker
 
-    def _find(self, label: str, key: str) -> Speaker | None:
-        found = find_speakers(self.session, label)
-        if len(found) == 1:
-            return found[0]
-        # A short form ("LAVROV", "Glasser"): the one participant, or else the one recorded speaker, whose
-        # name or alias ends with it.
-        pools = [self.known, list(self._ending_with(key))]
-        for pool in pools:
-            matches = {s.id: s for s in pool if any(n == key or n.endswith(" " + key) for n in self._keys(s))}
-            if len(matches) == 1:
-                speaker = next(iter(matches.values()))
-                add_alias(self.session, speaker, label, kind=AliasKind.SHORT_FORM)
-                return speaker
-        return None
-
-    def _ending_with(self, key: str) -> list[Speaker]:
-        pattern = f"% {key}"
-        query = select(Speaker).where(
-            or_(Speaker.name_key.like(pattern), Speaker.aliases.any(SpeakerAlias.name_key.like(pattern)))
+    def _anonymous(self, written: str) -> Speaker:
+        if self.existing is not None:  # the stored transcript's own participant under this label
+            held = self.session.scalar(
+                select(Speaker)
+                .join(Turn, Turn.speaker_id == Speaker.id)
+                .where(Turn.source_id == self.existing.id, Speaker.anonymous.is_(True), Turn.label == written)
+                .limit(1)
+            )
+            if held is not None:
+                return held
+        speaker = create_speaker(
+            self.session,
+            name=written,
+            description=f"an unidentified participant of the transcript {self.title!r}, labelled {written!r}",
+            anonymous=True,
         )
-        return list(self.session.scalars(query.order_by(Speaker.id).limit(5)))
+        self.anonymous.append(speaker)
+        return speaker
 
-    @staticmethod
-    def _keys(speaker: Speaker) -> list[str]:
-        return [speaker.name_key, *(alias.name_key for alias in speaker.aliases)]
+    def _person(self, written: str) -> Speaker:
+        reading = read_name(written)
+        candidates = resolve_name(self.session, written, among=self.stage)
+        sure = unambiguous(candidates)
+        # A surname alone may be a recorded person; a full name that only shares a recorded surname (the
+        # record has no given name to compare) may be someone else: a new speaker, and a possible duplicate.
+        if sure is not None and (sure.score >= 0.85 or sure.speaker.id in self.stage or not reading.given):
+            if name_key(written) not in {sure.speaker.name_key, *(a.name_key for a in sure.speaker.aliases)}:
+                add_alias(self.session, sure.speaker, written, kind=AliasKind.SHORT_FORM)
+            return sure.speaker
+        base = reading.name if reading.name and (reading.given or not reading.titles) else written
+        shown = base.title() if base.isupper() else base
+        speaker = create_speaker(self.session, name=shown)
+        if name_key(shown) != name_key(written):
+            add_alias(self.session, speaker, written, kind=AliasKind.SHORT_FORM)
+        self.new.append(speaker)
+        for candidate in candidates[:5]:
+            row = record_possible_duplicate(
+                self.session,
+                speaker,
+                candidate.speaker,
+                score=candidate.score,
+                reason=candidate.reason,
+                label=written,
+            )
+            if row is not None:
+                self.duplicates.append(row)
+        return speaker
 
 
 def import_transcript(
@@ -236,19 +301,32 @@ def import_transcript(
         *((n, ParticipantRole.INTERVIEWEE) for n in interviewees or ()),
         *((n, ParticipantRole.INTERVIEWER) for n in interviewers or ()),
     ]
-    names = _Names(session, [])
+    names = _Names(session, title)
+    # Is it stored already? The text is laid out from the labels alone, before anyone is resolved.
+    layout = [TurnInput(speaker=None, text=turn.text, label=turn.label) for turn in parsed.turns]  # type: ignore[arg-type]
+    existing = find_source(session, url=url, text=transcript_text(layout)[0])
+    names.existing = existing
     people = [(names(n), role) for n, role in participants]
-    names.known = [speaker for speaker, _ in people]
     turns = [TurnInput(speaker=names(turn.label), text=turn.text, label=turn.label) for turn in parsed.turns]
-    existing = find_source(session, url=url, text=transcript_text(turns)[0])
     resolved = {
         turn.label: speaker.name
         for turn, speaker in zip(parsed.turns, (t.speaker for t in turns), strict=True)
     }
+
+    def report(source: Source) -> ImportReport:
+        return ImportReport(
+            source,
+            created=source is not existing,
+            new_speakers=names.new,
+            resolved=resolved,
+            anonymous=names.anonymous,
+            possible_duplicates=names.duplicates,
+        )
+
     if existing is not None:
         if names.new:  # speakers met for the first time were recorded even so
             _record(session, existing, created=False, turns=len(turns), new=names.new)
-        return ImportReport(existing, created=False, new_speakers=names.new, resolved=resolved)
+        return report(existing)
     home = None
     if outlet_name:
         home = find_outlet(session, outlet_name) or create_outlet(session, name=outlet_name)
@@ -267,8 +345,10 @@ def import_transcript(
         published_on=date,
         language=language,
     )
+    for row in names.duplicates:
+        row.source_id = source.id
     _record(session, source, created=True, turns=len(turns), new=names.new)
-    return ImportReport(source, created=True, new_speakers=names.new, resolved=resolved)
+    return report(source)
 
 
 def _record(session: Session, source: Source, *, created: bool, turns: int, new: list[Speaker]) -> None:
