@@ -45,6 +45,7 @@ from quotecheck.enums import AppearanceRelation, SourceKind, Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import utcnow
+from quotecheck.names import read_name
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -163,7 +164,9 @@ _WHO_END = re.compile(
 )
 _THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
 
-_PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie"])
+_PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella"])
+_PRONOUN_GENDER = {"he": "male", "she": "female", "il": "male", "elle": "female", "er": "male"}
+_PRONOUN_GENDER |= {"él": "male", "ella": "female"}
 _ARTICLES = frozenset(["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette"])
 # Words that stand before a name without being part of it: titles, offices, nationalities.
 
@@ -547,7 +550,17 @@ def _name_in(phrase: str) -> str | None:
     if len(run) > 3:
         keep = 3 if run[-2] in _PARTICLES or re.fullmatch(r"[A-Z]\.", run[-2]) else 2
         run = run[-keep:]
-    return " ".join(run).rstrip(".") if not re.fullmatch(r"[A-Z]\.", run[-1]) else None
+    if re.fullmatch(r"[A-Z]\.", run[-1]):
+        return None
+    return _person_name(" ".join(run).rstrip("."))
+
+
+def _person_name(written: str) -> str:
+    """The name without the titles, roles and party tags quotecheck.names recognises ("Capt. Ines Varga")."""
+    reading = read_name(written)
+    if reading.name and (reading.titles or reading.party) and not reading.generic:
+        return reading.name
+    return written
 
 
 def _who(phrase: str) -> _Who | None:
@@ -647,6 +660,7 @@ class _Extractor:
         self.names: list[str] = []  # full names seen, in order
         self.history: list[tuple[str, str]] = []  # (name, attribution as written) of each mention
         self.citations: list[Citation] = []
+        self.genders: dict[str, str] = {}
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -661,6 +675,10 @@ class _Extractor:
     def remember(self, name: str, attribution: str) -> None:
         if name not in self.names and " " in name:
             self.names.append(name)
+        if name not in self.genders:
+            gender = read_name(attribution).gender
+            if gender is not None:
+                self.genders[name] = gender
         self.history.append((name, attribution))
 
     def resolve(self, who: _Who) -> tuple[str, str, str] | None:
@@ -677,8 +695,19 @@ class _Extractor:
                 if who.head and who.head in attribution.casefold():
                     return name, attribution, "description"
             return None
+        # "she said": the person last in view whom nothing shows to be of the other gender
+        wanted = _PRONOUN_GENDER.get(who.phrase.casefold())
+        for name, attribution in reversed(self.history[-8:]):
+            if wanted is None or self.gender(name) in (None, wanted):
+                if wanted is not None:
+                    self.genders.setdefault(name, wanted)  # what the article calls them from now on
+                return name, attribution, "pronoun"
         name, attribution = self.history[-1]
         return name, attribution, "pronoun"
+
+    def gender(self, name: str) -> str | None:
+        """A speaker's grammatical gender, when a title or role the article gave them shows it."""
+        return self.genders.get(name)
 
     # narrative ---------------------------------------------------------------------------------------------
     def narrate(self, start: int, end: int) -> None:
