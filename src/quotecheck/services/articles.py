@@ -41,7 +41,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.db import has_written, restore_written
-from quotecheck.enums import AppearanceRelation, SourceKind, Verdict
+from quotecheck.enums import AppearanceRelation, SourceKind, SpeakerKind, Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import utcnow
@@ -329,6 +329,7 @@ class FoundQuote:
     )  # where the attribution is: verb-after, verb-before, according-to, introduced, chain, ...
     via: str | None  # how the name was found: name, surname, pronoun, description
     citation: Citation | None = None
+    speaker_kind: SpeakerKind = SpeakerKind.PERSON  # an ORGANIZATION: "The Harbour Gazette reports"
 
 
 @dataclass(slots=True)
@@ -359,6 +360,7 @@ class _Raw:
     citation: Citation | None = None
     context: tuple[str, str] | None = None  # (name, attribution) in context where it stands
     after_colon: bool = False
+    organization: bool = False
 
 
 @dataclass(slots=True)
@@ -367,6 +369,7 @@ class _Who:
     phrase: str
     name: str | None = None
     head: str | None = None
+    organization: bool = False
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -563,6 +566,52 @@ def _person_name(written: str) -> str:
     return written
 
 
+# Words that head the name of a body that speaks: "The Harbour Gazette reports", "a Quill campaign
+# statement said", "le ministère de l’Intérieur a indiqué", "die Stadtverwaltung erklärte".
+_ORGANIZATION_WORDS = _vocabulary(
+    "campaign campaigns committee department ministry party agency commission council court institute "
+    "foundation association union company corporation corp inc bank university network newspaper magazine "
+    "post times journal news tribune herald gazette press reuters cnn nbc abc cbs msnbc bbc npr afp ap "
+    "politico administration government office police board group organization organisation coalition "
+    "center centre fund pac service bureau agency authority federation league alliance network "
+    "ministère parti gouvernement mairie conseil syndicat commission comité préfecture entreprise "
+    "ministerium partei regierung stadtverwaltung verband gewerkschaft kommission zeitung behörde "
+    "ministerio partido gobierno ayuntamiento sindicato comisión consejo asociación empresa periódico"
+)
+_ORGANIZATION_LINK = _vocabulary("of for de du des d’ d' der für del")
+
+
+def _organization_in(phrase: str) -> str | None:
+    """The body a phrase names as the speaker, when its head word is an organisation's ("The Harbour
+    Gazette", "the Quill campaign", "le ministère de l’Intérieur"); None for a person ("Gazette editor
+    Ines Varga") or a body nobody names ("the campaign")."""
+    tokens = [token.removesuffix("’s").removesuffix("'s") for token in _tokens(phrase)]
+    heads = [i for i, token in enumerate(tokens) if name_key(token) in _ORGANIZATION_WORDS]
+    if not heads:
+        return None
+    head = heads[-1]
+    end = head + 1
+    # a complement: "Department of Justice", "ministère de l’Intérieur"
+    while (
+        end + 1 < len(tokens)
+        and name_key(tokens[end]) in _ORGANIZATION_LINK
+        and re.sub(r"^[ld][’']", "", tokens[end + 1])[:1].isupper()
+    ):
+        end += 2
+        while end < len(tokens) and tokens[end][:1].isupper():
+            end += 1
+    if end < len(tokens) and any(_is_name_word(token) for token in tokens[end:]):
+        return None  # a person after the body: "Gazette editor Ines Varga"
+    start = head
+    while start > 0 and (_is_name_word(tokens[start - 1]) or tokens[start - 1] in ("&", "and")):
+        start -= 1
+    named = tokens[start:end]
+    if not any(token[:1].isupper() for token in named) or (len(named) == 1 and not named[0].isupper()):
+        if not (len(named) == 1 and named[0][:1].isupper() and start == 0):
+            return None
+    return " ".join(named).strip(".,") or None
+
+
 def _who(phrase: str) -> _Who | None:
     phrase = phrase.strip(_SPACE + ",;:–—-\n")
     phrase = re.sub(r"^(?i:and|et|und)\s+", "", phrase)
@@ -572,6 +621,9 @@ def _who(phrase: str) -> _Who | None:
     low = phrase.casefold()
     if low in _PRONOUNS:
         return _Who("pronoun", phrase)
+    organization = _organization_in(phrase)
+    if organization is not None:
+        return _Who("name", phrase, name=organization, organization=True)
     name = _name_in(phrase)
     if name is not None:
         return _Who("name", phrase, name=name)
@@ -638,6 +690,9 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
                 return _Who("description", " ".join(tokens[: tokens.index(token) + 1]), head=head)
         return None
     phrase = " ".join(run)
+    organization = _organization_in(phrase)
+    if organization is not None:
+        return _Who("name", phrase, name=organization, organization=True)
     name = _name_in(phrase)
     if name is None:
         return None
@@ -661,6 +716,7 @@ class _Extractor:
         self.history: list[tuple[str, str]] = []  # (name, attribution as written) of each mention
         self.citations: list[Citation] = []
         self.genders: dict[str, str] = {}
+        self.organizations: set[str] = set()  # the names that are bodies, not people
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -698,6 +754,8 @@ class _Extractor:
         # "she said": the person last in view whom nothing shows to be of the other gender
         wanted = _PRONOUN_GENDER.get(who.phrase.casefold())
         for name, attribution in reversed(self.history[-8:]):
+            if name in self.organizations:
+                continue  # "he", "she" is a person
             if wanted is None or self.gender(name) in (None, wanted):
                 if wanted is not None:
                     self.genders.setdefault(name, wanted)  # what the article calls them from now on
@@ -817,6 +875,8 @@ class _Extractor:
             return
         raw.speaker, raw.attribution, raw.via = resolved
         raw.form = form
+        if who.organization:
+            self.organizations.add(raw.speaker)
         self.remember(raw.speaker, raw.attribution)
         cited = self.cite(*window, raw.speaker) or self.cite(*window, raw.speaker, patterns=[_TOLD_AFTER])
         raw.citation = cited[0] if cited else None
@@ -964,6 +1024,11 @@ def extract_article(
             form=raw.form,
             via=raw.via,
             citation=citation,
+            speaker_kind=(
+                SpeakerKind.ORGANIZATION
+                if raw.speaker is not None and raw.speaker in extractor.organizations
+                else SpeakerKind.PERSON
+            ),
         )
         (attributed if raw.speaker else unattributed).append(found_quote)
     if headline is None and headline_at is None:
@@ -1295,6 +1360,7 @@ class QuoteReport:
     relation: AppearanceRelation
     style: str
     speaker: str  # the speaker recorded
+    speaker_kind: SpeakerKind  # PERSON or ORGANIZATION, as recorded
     name_in_text: str  # the name the article gives (after surnames and pronouns)
     attribution: str | None
     form: str | None
@@ -1350,13 +1416,13 @@ class _Importer:
         self.resolved: dict[str, str] = {}
         self.links: dict[Citation, _Link] = {}
 
-    def speaker(self, name: str) -> Speaker:
+    def speaker(self, name: str, kind: SpeakerKind = SpeakerKind.PERSON) -> Speaker:
         key = name_key(name)
         if key in self.speakers:
             return self.speakers[key]
         speaker = self._find(name)
         if speaker is None:
-            speaker = create_speaker(self.session, name=name)
+            speaker = create_speaker(self.session, name=name, kind=kind)
             self.new.append(speaker.name)
         self.speakers[key] = speaker
         self.resolved[name] = speaker.name
@@ -1602,7 +1668,7 @@ def _import(
         home = home or (find_outlet(session, article.site) if article.site else None)
     importer = _Importer(session, published)
     # (every extracted quote has a speaker: the ones nobody is named for are in `extraction.unattributed`)
-    speakers = [importer.speaker(q.speaker or "") for q in extraction.quotes]
+    speakers = [importer.speaker(q.speaker or "", q.speaker_kind) for q in extraction.quotes]
     links = [
         importer.link(q.citation, speaker) if q.citation is not None else None
         for q, speaker in zip(extraction.quotes, speakers, strict=True)
@@ -1684,6 +1750,7 @@ def _import(
             relation=relation,
             style=found.style,
             speaker=speaker.name,
+            speaker_kind=speaker.kind,
             name_in_text=found.speaker or speaker.name,
             attribution=found.attribution,
             form=found.form,
