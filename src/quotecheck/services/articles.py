@@ -45,7 +45,7 @@ from quotecheck.enums import AppearanceRelation, SourceKind, SpeakerKind, Verdic
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import utcnow
-from quotecheck.names import read_name
+from quotecheck.names import ROLE_WORDS, read_name
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -166,8 +166,10 @@ _THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
 
 _PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella"])
 _PRONOUN_GENDER = {"he": "male", "she": "female", "il": "male", "elle": "female", "er": "male"}
-_PRONOUN_GENDER |= {"él": "male", "ella": "female"}
-_ARTICLES = frozenset(["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette"])
+_PRONOUN_GENDER |= {"él": "male", "ella": "female", "sie:female": "female"}
+_ARTICLES = frozenset(
+    ["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette", "el", "los", "las"]
+)
 # Words that stand before a name without being part of it: titles, offices, nationalities.
 
 
@@ -645,6 +647,29 @@ _SUBJECT_PRONOUNS = frozenset(
 _DATELINE = re.compile(r"^[A-ZÀ-Þ .,'’-]{3,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s*")
 
 
+_APPOSITION = re.compile(
+    r"^(?P<role>(?:[Tt]he|[Ll]a|[Ll]e|[Ll]’|[Dd]er|[Dd]ie|[Ee]l)\s*[^,;:]{2,80}),\s+"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w’'.-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'.-]+){1,3}),\s+(?=[a-zà-ÿ])"
+)
+
+
+def _leading_run(tokens: list[str]) -> list[str]:
+    """The capitalised words a sentence opens on, with particles and a role word between them ("Board chair
+    Ingrid Solberg-Maas", "Pierre de Vallon"), up to a comma."""
+    run: list[str] = []
+    for index, token in enumerate(tokens):
+        core = token.rstrip(",")
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        inside = run and following[:1].isupper() and (core in _PARTICLES or name_key(core) in ROLE_WORDS)
+        if core[:1].isupper() or inside:
+            run.append(core)
+            if token.endswith(","):
+                break
+            continue
+        break
+    return run
+
+
 def _subject(prefix: str, depth: int = 0) -> _Who | None:
     """The subject a sentence opens on, before the quotation it goes on to ("Ferreira, who led the
     opposition, called the plan", "She vowed to", "The senator described it as"): whose words a quotation
@@ -657,6 +682,21 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
     first = tokens[0].strip(",")
     if first.casefold() in _SUBJECT_PRONOUNS:
         return _Who("pronoun", first)
+    according = re.match(rf"(?i:{_ACCORDING})\s+", prefix)
+    if according is not None:
+        # "According to Ferreira, the council “…”", "Selon la présidente, …", "Laut Brenner ist …"
+        rest = prefix[according.end() :]
+        comma = rest.find(",")
+        phrase = rest[:comma] if 0 < comma <= 80 else " ".join(_leading_run(rest.split()))
+        return _who(phrase) if phrase else None
+    apposition = _APPOSITION.match(prefix)
+    if apposition is not None and any(
+        name_key(word) in ROLE_WORDS for word in apposition["role"].split()
+    ):
+        # "La présidente du conseil, Hélène Dufresne-Arcan, a présenté …"
+        name = _name_in(apposition["name"])
+        if name is not None:
+            return _Who("name", f"{apposition['role']}, {apposition['name']}", name=name)
     opener = first[:1].isupper() and (
         name_key(first) in _STOP or first.endswith("ing") or first.casefold() in _ARTICLES
     )
@@ -669,15 +709,17 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
         if first.casefold() not in _ARTICLES:
             return None
     first = tokens[0].strip(",")
-    run: list[str] = []
-    for index, token in enumerate(tokens):
-        core = token.rstrip(",")
-        if core[:1].isupper() or (run and core in _PARTICLES and index + 1 < len(tokens)):
-            run.append(core)
-            if token.endswith(","):
-                break
-            continue
-        break
+    role: list[str] = []
+    if first.casefold() in _ARTICLES:
+        # "La alcaldesa Lucía Ferrán presentó", "the senator Jo Alden"
+        j = 1
+        while j < len(tokens) and tokens[j][:1].islower() and name_key(tokens[j]) in ROLE_WORDS:
+            j += 1
+        if 1 < j < len(tokens) and tokens[j][:1].isupper():
+            role, tokens = tokens[:j], tokens[j:]
+    run = _leading_run(tokens)
+    if run and not any(_is_name_word(token) for token in run):
+        run = []
     if not run:
         if first.casefold() in _ARTICLES and len(tokens) > 1:
             # "the senator", "la présidente": a description of somebody introduced earlier
@@ -696,7 +738,7 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
     name = _name_in(phrase)
     if name is None:
         return None
-    return _Who("name", phrase, name=name)
+    return _Who("name", " ".join([*role, *run]), name=name)
 
 
 def _who_after_verb(rest: str) -> str:
@@ -742,6 +784,8 @@ class _Extractor:
         if who.kind == "name":
             assert who.name is not None
             name, via = self.full_name(who.name)
+            if who.organization:
+                self.organizations.add(name)
             return name, who.phrase, via
         if not self.history:
             return None
@@ -753,14 +797,18 @@ class _Extractor:
             return None
         # "she said": the person last in view whom nothing shows to be of the other gender
         wanted = _PRONOUN_GENDER.get(who.phrase.casefold())
-        for name, attribution in reversed(self.history[-8:]):
-            if name in self.organizations:
-                continue  # "he", "she" is a person
-            if wanted is None or self.gender(name) in (None, wanted):
-                if wanted is not None:
-                    self.genders.setdefault(name, wanted)  # what the article calls them from now on
-                return name, attribution, "pronoun"
-        name, attribution = self.history[-1]
+        people = [(n, a) for n, a in reversed(self.history[-8:]) if n not in self.organizations]
+        if wanted is not None:
+            # one of the last people in view whom a title shows to be of that gender, else one whom
+            # nothing shows to be of the other
+            recent = list(dict.fromkeys(n for n, _ in people))[:3]
+            shown = [(n, a) for n, a in people if n in recent and self.gender(n) == wanted]
+            people = shown or [(n, a) for n, a in people if self.gender(n) in (None, wanted)]
+        if not people:
+            return None
+        name, attribution = people[0]
+        if wanted is not None:
+            self.genders.setdefault(name, wanted)  # what the article calls them from now on
         return name, attribution, "pronoun"
 
     def gender(self, name: str) -> str | None:
@@ -884,8 +932,16 @@ class _Extractor:
     def _after(self, clause: str, ends_sentence: bool) -> tuple[_Who, str] | None:
         if not clause:
             return None
-        if _AFTER_INVERTED.match(clause):
-            return _Who("pronoun", clause.split()[0]), "verb-after"
+        inverted = _AFTER_INVERTED.match(clause)
+        if inverted is not None:
+            words = inverted.group().split()
+            pronoun = words[-1] if words[-1] != "hinzu" else words[-2]
+            if "-" in words[-1] or "-" in words[0]:
+                pronoun = words[0].split("-")[-1] if len(words) == 1 else words[0].rsplit("-", 1)[-1]
+            # "sagte sie": a singular verb makes "sie" one woman
+            if pronoun == "sie" and not words[0].endswith("en"):
+                pronoun = "sie:female"
+            return _Who("pronoun", pronoun), "verb-after"
         match = _AFTER_VERB_FIRST.match(clause) or _AFTER_SO.match(clause)
         if match is not None:
             who = _who(_who_after_verb(match["who"]))
@@ -917,7 +973,10 @@ class _Extractor:
             return None
         match = _BEFORE_ACCORDING.search(tail)
         if match is not None:
-            who = _who(match["who"])
+            phrase = match["who"]
+            if phrase[:1].isupper():  # "laut Brenner ist der Plan": the name, not the nouns after it
+                phrase = " ".join(_leading_run(phrase.split())) or phrase
+            who = _who(phrase)
             if who is not None:
                 return who, "according-to"
         match = _BEFORE_WHO_VERB.search(tail)

@@ -1,0 +1,287 @@
+"""Who said it (`quotecheck.services.articles.extract_article`): every quotation pattern issue 16 lists, in
+English, French, German and Spanish, each with the speaker it must be given to; titles; organisations; and a
+5,000-word article imported as a dry run in under a second.
+
+Every article here is invented: Port Elwyn, Lanvaux, Altwasser and Villamar, and the people in them
+(Ingrid Solberg-Maas, Tomas Ferreira, Hélène Dufresne-Arcan, Anna Keller, Lucía Ferrán ...), do not exist.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy.orm import Session
+
+from quotecheck.enums import SpeakerKind
+from quotecheck.services.articles import ArticleText, extract_article, import_article
+
+
+def said(text: str) -> list[tuple[str, str | None]]:
+    """(the quotation's first words, who it is given to), in text order; unattributed ones get None."""
+    found = extract_article(text)
+    quotes = sorted([*found.quotes, *found.unattributed], key=lambda q: q.start)
+    return [(" ".join(q.text.split()[:3]), q.speaker) for q in quotes]
+
+
+# --- English -------------------------------------------------------------------------------------------------------
+HARBOUR = """\
+Port Elwyn board backs the dredging plan
+
+Board chair Ingrid Solberg-Maas presented the harbour report on Monday.
+
+Councillor Tomas Ferreira, who led the opposition, said the plan “puts the wetlands at risk for a decade.”
+
+Solberg-Maas rejected that. “The report has been public since March,” she said.
+"""
+
+
+def test_a_pronoun_goes_to_the_person_in_view_and_the_full_name_is_kept() -> None:
+    assert said(HARBOUR) == [
+        ("puts the wetlands", "Tomas Ferreira"),
+        ("The report has", "Ingrid Solberg-Maas"),
+    ]
+
+
+def test_a_gendered_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = (
+        "Mrs Ines Varga, the harbour master, met Mr Olaf Brandt on the quay.\n\n"
+        "Brandt asked for more time. “We need two more weeks to finish the survey,” she said."
+    )
+    assert said(text) == [("We need two", "Ines Varga")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # speaker after the cue, before it, inverted, with an apposition or a relative clause between
+        ("“The dredging starts in May,” said Tomas Ferreira.", "Tomas Ferreira"),
+        ("“The dredging starts in May,” Tomas Ferreira said.", "Tomas Ferreira"),
+        ("Tomas Ferreira told the board: “The dredging starts in May.”", "Tomas Ferreira"),
+        (
+            "“The dredging starts in May,” Tomas Ferreira, a councillor since 2019, said on Tuesday.",
+            "Tomas Ferreira",
+        ),
+        ("“The dredging starts in May,” said Army Capt. Tomas Ferreira, who leads the works.", "Tomas Ferreira"),
+        ("Tomas Ferreira, who led the opposition, warned that “the dredging starts in May.”", "Tomas Ferreira"),
+        # according to
+        ("According to Tomas Ferreira, the council “was never shown the full survey.”", "Tomas Ferreira"),
+        # party and state tags, and a place after the name, are not part of it
+        ("“The dredging starts in May,” said Rep. Dana Whitcombe R-Ohio.", "Dana Whitcombe"),
+        ("“The dredging starts in May,” said Sen. Lyle Varn (D-Wis.), who chairs the panel.", "Lyle Varn"),
+        ("“The dredging starts in May,” said Mayor Ana Brisk of Port Elwyn.", "Ana Brisk"),
+        # an opening circumstance before the subject
+        ("Moreover, Tomas Ferreira called the plan “a gift to the dredging firms.”", "Tomas Ferreira"),
+        ("PORT ELWYN (Gazette) — Tomas Ferreira called the plan “a gift to the dredging firms.”", "Tomas Ferreira"),
+    ],
+)
+def test_english_cues(sentence: str, speaker: str) -> None:
+    assert [who for _, who in said(sentence)] == [speaker]
+
+
+def test_several_quotations_under_one_cue_and_a_description() -> None:
+    text = (
+        "Councillor Tomas Ferreira spoke first.\n\n"
+        "Ferreira called the survey “incomplete and rushed” and warned that “the marsh will not recover in "
+        "our lifetime.”\n\n"
+        "“We will take this to the regional court,” the councillor added."
+    )
+    assert said(text) == [
+        ("incomplete and rushed", "Tomas Ferreira"),
+        ("the marsh will", "Tomas Ferreira"),
+        ("We will take", "Tomas Ferreira"),
+    ]
+
+
+def test_a_quotation_over_paragraphs_and_single_marks_inside_double() -> None:
+    text = (
+        "Harbour master Ines Varga spoke to the board on Friday.\n\n"
+        "“We were told ‘the dredging starts in May’ and then nothing happened for a year.\n\n"
+        "“Nobody called, nobody wrote,” Varga said."
+    )
+    assert said(text) == [("We were told", "Ines Varga"), ("Nobody called, nobody", "Ines Varga")]
+    first = extract_article(text).quotes[0]
+    assert "‘the dredging starts in May’" in first.text
+
+
+def test_scare_quotes_titles_and_nicknames_are_not_statements() -> None:
+    text = (
+        "Councillor Tomas “The Tide” Ferreira spoke first.\n\n"
+        "Ferreira praised the so-called “reset” and the board’s report “Harbour Futures For All Of Us” at "
+        "length, and then the “Friends of the Marsh” walked out."
+    )
+    found = extract_article(text)
+    assert found.quotes == []
+
+
+def test_organisations_speak_as_organisations() -> None:
+    text = (
+        "The Harbour Gazette reports that the ferry “will not run again before the spring thaw.”\n\n"
+        "A Ferreira campaign statement said the plan “puts the wetlands at risk for a decade.”"
+    )
+    quotes = extract_article(text).quotes
+    assert [(q.speaker, q.speaker_kind) for q in quotes] == [
+        ("Harbour Gazette", SpeakerKind.ORGANIZATION),
+        ("Ferreira campaign", SpeakerKind.ORGANIZATION),
+    ]
+
+
+def test_an_organisation_is_never_he_or_she() -> None:
+    text = (
+        "Harbour director Ines Varga met the board on Friday.\n\n"
+        "The Harbour Gazette reports that the ferry “will not run again before the spring thaw.”\n\n"
+        "“We will have an answer by Easter,” she said."
+    )
+    assert said(text)[-1] == ("We will have", "Ines Varga")
+
+
+# --- French --------------------------------------------------------------------------------------------------------
+LANVAUX = """\
+Lanvaux : le budget régional adopté de justesse
+
+La présidente du conseil régional, Hélène Dufresne-Arcan, a présenté le budget mardi.
+
+Selon la présidente, la hausse sera « modeste mais nécessaire pour les lycées ».
+
+Marc Lemoine-Tissot a dénoncé « un budget sans vision pour la région » et a affirmé que « les familles \
+paieront la facture dès l’automne ».
+
+« Nous avons tenu nos engagements », a déclaré Dufresne-Arcan.
+
+« Nous n’avons rien caché aux élus », a-t-elle ajouté.
+"""
+
+
+def test_french_cues_roles_and_full_names() -> None:
+    assert said(LANVAUX) == [
+        ("modeste mais nécessaire", "Hélène Dufresne-Arcan"),
+        ("un budget sans", "Marc Lemoine-Tissot"),
+        ("les familles paieront", "Marc Lemoine-Tissot"),
+        ("Nous avons tenu", "Hélène Dufresne-Arcan"),
+        ("Nous n’avons rien", "Hélène Dufresne-Arcan"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("« Le port restera ouvert tout l’hiver », a déclaré Mme Hélène Dufresne-Arcan.", "Hélène Dufresne-Arcan"),
+        ("D’après Hélène Dufresne-Arcan, le port « restera ouvert tout l’hiver ».", "Hélène Dufresne-Arcan"),
+        ("Hélène Dufresne-Arcan a affirmé : « Le port restera ouvert tout l’hiver. »", "Hélène Dufresne-Arcan"),
+        ("‹ Le port restera ouvert tout l’hiver ›, explique Hélène Dufresne-Arcan.", "Hélène Dufresne-Arcan"),
+    ],
+)
+def test_french_cues(sentence: str, speaker: str) -> None:
+    assert [who for _, who in said(sentence)] == [speaker]
+
+
+# --- German --------------------------------------------------------------------------------------------------------
+ALTWASSER = """\
+Altwasser streitet über den Hafen
+
+Bürgermeisterin Anna Keller stellte am Montag den Plan vor.
+
+„Wir werden den Hafen nicht schließen“, sagte Keller.
+
+Stadtrat Jonas Brenner, der die Opposition führt, nannte den Plan „teuer und schlecht vorbereitet“.
+
+„Die Zahlen liegen seit März vor“, sagte sie.
+
+Laut Brenner ist der Plan „noch lange nicht fertig und viel zu teuer“.
+"""
+
+
+def test_german_cues_pronouns_and_full_names() -> None:
+    assert said(ALTWASSER) == [
+        ("Wir werden den", "Anna Keller"),
+        ("teuer und schlecht", "Jonas Brenner"),
+        ("Die Zahlen liegen", "Anna Keller"),
+        ("noch lange nicht", "Jonas Brenner"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("„Der Hafen bleibt den ganzen Winter offen“, so Anna Keller.", "Anna Keller"),
+        ("»Der Hafen bleibt den ganzen Winter offen«, erklärte Anna Keller.", "Anna Keller"),
+        ("Anna Keller betonte: „Der Hafen bleibt den ganzen Winter offen.“", "Anna Keller"),
+    ],
+)
+def test_german_cues(sentence: str, speaker: str) -> None:
+    assert [who for _, who in said(sentence)] == [speaker]
+
+
+# --- Spanish -------------------------------------------------------------------------------------------------------
+VILLAMAR = """\
+Villamar aprueba el plan del puerto
+
+La alcaldesa Lucía Ferrán presentó el plan el lunes.
+
+«El puerto seguirá abierto todo el invierno», dijo Ferrán.
+
+El concejal Mateo Ibarra, que dirige la oposición, afirmó que el plan «no tiene fecha de entrega todavía».
+
+Según la alcaldesa, las obras «empezarán en cuanto llegue el dinero».
+
+«No hemos ocultado nada a nadie», añadió ella.
+"""
+
+
+def test_spanish_cues_roles_and_pronouns() -> None:
+    assert said(VILLAMAR) == [
+        ("El puerto seguirá", "Lucía Ferrán"),
+        ("no tiene fecha", "Mateo Ibarra"),
+        ("empezarán en cuanto", "Lucía Ferrán"),
+        ("No hemos ocultado", "Lucía Ferrán"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("“El puerto seguirá abierto todo el invierno”, declaró la alcaldesa Lucía Ferrán.", "Lucía Ferrán"),
+        ("Según Lucía Ferrán, el puerto «seguirá abierto todo el invierno».", "Lucía Ferrán"),
+        ("Lucía Ferrán dijo que «el puerto seguirá abierto todo el invierno».", "Lucía Ferrán"),
+    ],
+)
+def test_spanish_cues(sentence: str, speaker: str) -> None:
+    assert [who for _, who in said(sentence)] == [speaker]
+
+
+# --- titles and speed ----------------------------------------------------------------------------------------------
+def test_the_title_is_the_first_line_never_a_paragraph_from_the_middle() -> None:
+    body = " ".join(["The board met on Monday and talked about the harbour for a long time."] * 6)
+    text = f"Port Elwyn\n\nHarbour board backs dredging\n\n{body}\n\nFerreira on Harbour Radio: a late word"
+    assert extract_article(text).title == "Harbour board backs dredging"
+    assert extract_article(body + "\n\nMore text follows here.").title == (
+        "The board met on Monday and talked about the harbour for a long time"
+    )
+
+
+def _long_article(words: int) -> str:
+    paragraphs = [
+        "Board chair Ingrid Solberg-Maas presented the harbour report on Monday to a full room of residents.",
+        "Councillor Tomas Ferreira, who led the opposition, said the plan “puts the wetlands at risk for a "
+        "decade and nobody on this board has read the survey.”",
+        "Solberg-Maas rejected that. “The report has been public since March,” she said. “Every page of it.”",
+        "The Harbour Gazette reports that the ferry “will not run again before the spring thaw.”",
+        "“We will take this to the regional court if we have to,” the councillor added on Tuesday.",
+    ]
+    out: list[str] = ["Port Elwyn board backs the dredging plan"]
+    count = 0
+    while count < words:
+        for paragraph in paragraphs:
+            out.append(paragraph)
+            count += len(paragraph.split())
+    return "\n\n".join(out)
+
+
+def test_an_article_of_5000_words_imports_as_a_dry_run_in_under_a_second(session: Session) -> None:
+    text = _long_article(5000)
+    assert len(text.split()) >= 5000
+    started = time.perf_counter()
+    report = import_article(session, ArticleText(text=text), dry_run=True)
+    elapsed = time.perf_counter() - started
+    assert report.dry_run and len(report.quotes) > 200
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
