@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
@@ -560,6 +561,13 @@ def _name_in(phrase: str) -> str | None:
     return _person_name(" ".join(run).rstrip("."))
 
 
+@lru_cache(maxsize=4096)
+def _gender_of(attribution: str) -> str | None:
+    """The gender a title or role in an attribution shows ("Mrs", "la présidente", "Bürgermeisterin")."""
+    return read_name(attribution).gender
+
+
+@lru_cache(maxsize=4096)
 def _person_name(written: str) -> str:
     """The name without the titles, roles and party tags quotecheck.names recognises ("Capt. Ines Varga")."""
     reading = read_name(written)
@@ -774,7 +782,7 @@ class _Extractor:
         if name not in self.names and " " in name:
             self.names.append(name)
         if name not in self.genders:
-            gender = read_name(attribution).gender
+            gender = _gender_of(attribution)
             if gender is not None:
                 self.genders[name] = gender
         self.history.append((name, attribution))
