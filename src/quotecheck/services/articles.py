@@ -102,7 +102,7 @@ _EN_VERBS = (
     "complains|boasted|lamented|urged|urges|mused|agreed|agrees|contended|charged|alleged|promised|vowed|"
     "pledged|reported|reports|shouted|yelled|screamed|chanted|recounted|testified|wondered|thundered|"
     "scoffed|snapped|fumed|opined|posted|emailed|e-mailed|texted|retaliated|reiterated|elaborated|"
-    "pointed out|points out|read|reads|began|begins|offered|interjected|interrupted|cracked|pleaded|"
+    "pointed out|points out|began|begins|offered|interjected|interrupted|cracked|pleaded|"
     "predicted|proclaimed|protested|railed|raged|marveled|marvelled|mocked|sniped|griped|huffed|hinted|"
     "counseled|advised|ventured|exclaimed|whispered|sighed|laughed|confided|confirmed|denied|acknowledges|"
     "admits|concedes|explained|recalls|adds|insists|asserted|asserts|shot back|fired back|demanded|beamed|"
@@ -146,6 +146,10 @@ _INTRO_VERBS = (
 _AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
 _AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
 _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
+_END_VERB_FIRST = re.compile(rf",\s+(?i:{_VERB})\s+(?P<who>[^;:]{{1,160}}?)[.!?…]*$", re.S)
+_END_WHO_FIRST = re.compile(
+    rf",\s+(?P<who>[^,;:]{{1,80}}?)\s+(?i:{_VERB})\b(?P<rest>[^,;:]{{0,60}})[.!?…]*$", re.S
+)
 # the German "…", so Müller: "so" then a name
 _AFTER_SO = re.compile(r"^(?P<verb>so)\s+(?P<who>[A-ZÄÖÜ].+)$", re.S)
 _AFTER_APPOSITIVE = re.compile(
@@ -333,6 +337,7 @@ class FoundQuote:
     via: str | None  # how the name was found: name, surname, pronoun, description
     citation: Citation | None = None
     speaker_kind: SpeakerKind = SpeakerKind.PERSON  # an ORGANIZATION: "The Harbour Gazette reports"
+    anonymous: bool = False  # a speaker the article describes without naming ("said a Nevada Democrat")
 
 
 @dataclass(slots=True)
@@ -373,6 +378,7 @@ class _Who:
     name: str | None = None
     head: str | None = None
     organization: bool = False
+    anonymous: bool = False  # "a Nevada Democrat", "one adviser": somebody the article does not name
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -622,6 +628,9 @@ def _organization_in(phrase: str) -> str | None:
     return " ".join(named).strip(".,") or None
 
 
+_INDEFINITE = frozenset(["a", "an", "one", "another", "un", "une", "ein", "eine", "einer", "uno", "una"])
+
+
 def _who(phrase: str) -> _Who | None:
     phrase = phrase.strip(_SPACE + ",;:–—-\n")
     phrase = re.sub(r"^(?i:and|et|und)\s+", "", phrase)
@@ -640,6 +649,8 @@ def _who(phrase: str) -> _Who | None:
     first = words[0].casefold()
     if first in _ARTICLES or first.startswith(("l’", "l'")):
         return _Who("description", phrase, head=words[-1].casefold().strip(".,"))
+    if first in _INDEFINITE and 1 < len(words) <= 8 and all(not w[:1].isdigit() for w in words):
+        return _Who("description", phrase, head=words[-1].casefold().strip(".,"), anonymous=True)
     return None
 
 
@@ -767,6 +778,7 @@ class _Extractor:
         self.citations: list[Citation] = []
         self.genders: dict[str, str] = {}
         self.organizations: set[str] = set()  # the names that are bodies, not people
+        self.anonymous: set[str] = set()  # descriptions of people the article does not name
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -779,7 +791,7 @@ class _Extractor:
         return name, "name"
 
     def remember(self, name: str, attribution: str) -> None:
-        if name not in self.names and " " in name:
+        if name not in self.names and " " in name and name not in self.anonymous:
             self.names.append(name)
         if name not in self.genders:
             gender = _gender_of(attribution)
@@ -795,6 +807,10 @@ class _Extractor:
             if who.organization:
                 self.organizations.add(name)
             return name, who.phrase, via
+        if who.anonymous:
+            # said nobody by name: the description itself, as an anonymous speaker of this article
+            self.anonymous.add(who.phrase)
+            return who.phrase, who.phrase, "anonymous"
         if not self.history:
             return None
         if who.kind == "description":
@@ -904,6 +920,8 @@ class _Extractor:
         clause = head.lstrip(_SPACE + "\n,;–—-.!?")
         skipped = len(head) - len(clause)
         found = self._after(clause, ends_sentence)
+        if found is None and not ends_sentence:
+            found = self._end_cue(clause)
         window = (after[0] + skipped, after[0] + len(head))
         if found is None:
             before_text = text[before[0] : before[1]]
@@ -971,6 +989,21 @@ class _Extractor:
                 return None
             who = _who(match["who"])
             if who is not None:
+                return who, "verb-after"
+        return None
+
+    def _end_cue(self, clause: str) -> tuple[_Who, str] | None:
+        """A sentence that goes on after its quotation and ends on the cue ("“…” about the decision, said
+        Ines Varga, a biologist.", "“…” would be fine, Tomas Ferreira said on Monday.")."""
+        match = _END_VERB_FIRST.search(clause)
+        if match is not None:
+            who = _who(_who_after_verb(match["who"]))
+            if who is not None:
+                return who, "verb-after"
+        match = _END_WHO_FIRST.search(clause)
+        if match is not None:
+            who = _who(match["who"])
+            if who is not None and who.kind != "description":
                 return who, "verb-after"
         return None
 
@@ -1096,6 +1129,7 @@ def extract_article(
                 if raw.speaker is not None and raw.speaker in extractor.organizations
                 else SpeakerKind.PERSON
             ),
+            anonymous=raw.speaker is not None and raw.speaker in extractor.anonymous,
         )
         (attributed if raw.speaker else unattributed).append(found_quote)
     if headline is None and headline_at is None:
@@ -1483,13 +1517,13 @@ class _Importer:
         self.resolved: dict[str, str] = {}
         self.links: dict[Citation, _Link] = {}
 
-    def speaker(self, name: str, kind: SpeakerKind = SpeakerKind.PERSON) -> Speaker:
+    def speaker(self, name: str, kind: SpeakerKind = SpeakerKind.PERSON, *, anonymous: bool = False) -> Speaker:
         key = name_key(name)
         if key in self.speakers:
             return self.speakers[key]
-        speaker = self._find(name)
+        speaker = None if anonymous else self._find(name)
         if speaker is None:
-            speaker = create_speaker(self.session, name=name, kind=kind)
+            speaker = create_speaker(self.session, name=name, kind=kind, anonymous=anonymous)
             self.new.append(speaker.name)
         self.speakers[key] = speaker
         self.resolved[name] = speaker.name
@@ -1735,7 +1769,9 @@ def _import(
         home = home or (find_outlet(session, article.site) if article.site else None)
     importer = _Importer(session, published)
     # (every extracted quote has a speaker: the ones nobody is named for are in `extraction.unattributed`)
-    speakers = [importer.speaker(q.speaker or "", q.speaker_kind) for q in extraction.quotes]
+    speakers = [
+        importer.speaker(q.speaker or "", q.speaker_kind, anonymous=q.anonymous) for q in extraction.quotes
+    ]
     links = [
         importer.link(q.citation, speaker) if q.citation is not None else None
         for q, speaker in zip(extraction.quotes, speakers, strict=True)
