@@ -107,7 +107,9 @@ _EN_VERBS = (
     "counseled|advised|ventured|exclaimed|whispered|sighed|laughed|confided|confirmed|denied|acknowledges|"
     "admits|concedes|explained|recalls|adds|insists|asserted|asserts|shot back|fired back|demanded|beamed|"
     "gushed|crowed|deadpanned|wrote in|continued|summed up|put it|recalled|objected|counters|notes|writes|"
-    "tells|argues|warns|stresses|explains|describes|described|called|calls"
+    "tells|argues|warns|stresses|explains|describes|described|called|calls|say|pressed|accused|criticized|"
+    "criticised|blasted|attacked|dismissed|rejected|blamed|questioned|praised|defended|denounced|decried|"
+    "slammed|slams|mentioned|revealed|indicated|assured|expressed|repeated|summarized|summarised"
 )
 _ES_VERBS = (
     "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
@@ -210,7 +212,7 @@ _STOP = _vocabulary(
     "Und Aber Dann Auch Im Am Er Sie Es Wir According Monday Tuesday Wednesday Thursday Friday Saturday "
     "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche If Both Under Shortly Since Because "
     "Although Though Even Just Only Not No Yes Now Here There What Who Why How Where Which Is Are Was Were "
-    "Will Would Can Could Should Do Does Did Has Have Had Each Every All Any Other Another Such Despite "
+    "Would Can Could Should Do Does Did Has Have Had Each Every All Any Other Another Such Despite "
     "Among Until Unlike Like Once Over Through Against Within Following Instead Meanwhile Indeed Earlier "
     "Last Next Today Yesterday Tomorrow Tonight Watch Read Follow Click Photo Update Updated El Los Las "
     "Una Pero Según Laut Nach Als Wenn Cuando Mientras One Two Three Four Five Six Seven Eight Nine Ten "
@@ -779,6 +781,7 @@ class _Extractor:
         self.genders: dict[str, str] = {}
         self.organizations: set[str] = set()  # the names that are bodies, not people
         self.anonymous: set[str] = set()  # descriptions of people the article does not name
+        self.previous: _Raw | None = None  # the quotation attributed last
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -914,6 +917,22 @@ class _Extractor:
     def attribute(self, raw: _Raw, before: tuple[int, int], after: tuple[int, int]) -> None:
         """Give a quotation its speaker from the words around it; else note the speaker in context."""
         text = self.text
+        previous = self.previous
+        self.previous = raw
+        between = text[before[0] : before[1]]
+        if (
+            previous is not None
+            and previous.speaker is not None
+            and previous.paragraph == raw.paragraph
+            and previous.form == "verb-after"
+            and previous.close is not None
+            and between.rstrip(_SPACE).endswith(",")
+            and not _cuts(between)
+        ):
+            # “The risk,” said Ines Varga, an economist, “is that …”: one quotation cut by its attribution
+            raw.speaker, raw.attribution, raw.via = previous.speaker, previous.attribution, previous.via
+            raw.form, raw.citation = "verb-after", previous.citation
+            return
         ends_sentence = bool(re.search(r"[.!?…]$", text[raw.start : raw.end]))
         after_text = text[after[0] : after[1]]
         head = after_text[: _sentence_head(after_text)]
@@ -1104,7 +1123,7 @@ def extract_article(
     for raw in raws:
         if not raw.speaker:
             continue
-        if raw.form in ("subject", "introduced") and _reads_as_title(text, raw):
+        if raw.form not in ("verb-after", "chain") and _reads_as_title(text, raw):
             raw.speaker = raw.attribution = raw.form = raw.via = None
             raw.citation = None
     attributed: list[FoundQuote] = []
