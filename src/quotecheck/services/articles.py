@@ -465,10 +465,19 @@ def _scan(text: str, paragraph: int, start: int, end: int, *, block: bool) -> li
     i = start
     while i < end:
         mark = text[i]
+        if mark == "'" and text.startswith("''", i):
+            # ''doubled apostrophes'' are the double marks of some wire copy; a single mark next to them is
+            # a quotation inside that quotation, which belongs to its host
+            while i < end and text[i] == "'":
+                i += 1
+            continue
         if mark in _MARKS and _can_open(text, i, start):
             close = _find_close(text, i, end)
             if close is None and (mark in _SINGLE or mark == "»"):
                 i += 1
+                continue
+            if mark == "'" and close is not None and text.startswith("''", close):
+                i = close + 1  # a quotation inside one printed in doubled apostrophes belongs to its host
                 continue
             stop = close if close is not None else end
             words_from, words_to = _trim(text, i + 1, stop)
@@ -1123,7 +1132,8 @@ def extract_article(
     for raw in raws:
         if not raw.speaker:
             continue
-        if raw.form not in ("verb-after", "chain") and _reads_as_title(text, raw):
+        possessive = re.search(r"[’']s\s*$", text[max(0, raw.open - 4) : raw.open]) is not None
+        if (possessive or raw.form not in ("verb-after", "chain")) and _reads_as_title(text, raw):
             raw.speaker = raw.attribution = raw.form = raw.via = None
             raw.citation = None
     attributed: list[FoundQuote] = []
