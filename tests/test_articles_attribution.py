@@ -62,8 +62,14 @@ def test_a_gendered_pronoun_skips_a_person_of_the_other_gender() -> None:
             "“The dredging starts in May,” Tomas Ferreira, a councillor since 2019, said on Tuesday.",
             "Tomas Ferreira",
         ),
-        ("“The dredging starts in May,” said Army Capt. Tomas Ferreira, who leads the works.", "Tomas Ferreira"),
-        ("Tomas Ferreira, who led the opposition, warned that “the dredging starts in May.”", "Tomas Ferreira"),
+        (
+            "“The dredging starts in May,” said Army Capt. Tomas Ferreira, who leads the works.",
+            "Tomas Ferreira",
+        ),
+        (
+            "Tomas Ferreira, who led the opposition, warned that “the dredging starts in May.”",
+            "Tomas Ferreira",
+        ),
         # according to
         ("According to Tomas Ferreira, the council “was never shown the full survey.”", "Tomas Ferreira"),
         # party and state tags, and a place after the name, are not part of it
@@ -72,7 +78,10 @@ def test_a_gendered_pronoun_skips_a_person_of_the_other_gender() -> None:
         ("“The dredging starts in May,” said Mayor Ana Brisk of Port Elwyn.", "Ana Brisk"),
         # an opening circumstance before the subject
         ("Moreover, Tomas Ferreira called the plan “a gift to the dredging firms.”", "Tomas Ferreira"),
-        ("PORT ELWYN (Gazette) — Tomas Ferreira called the plan “a gift to the dredging firms.”", "Tomas Ferreira"),
+        (
+            "PORT ELWYN (Gazette) — Tomas Ferreira called the plan “a gift to the dredging firms.”",
+            "Tomas Ferreira",
+        ),
     ],
 )
 def test_english_cues(sentence: str, speaker: str) -> None:
@@ -165,9 +174,15 @@ def test_french_cues_roles_and_full_names() -> None:
 @pytest.mark.parametrize(
     ("sentence", "speaker"),
     [
-        ("« Le port restera ouvert tout l’hiver », a déclaré Mme Hélène Dufresne-Arcan.", "Hélène Dufresne-Arcan"),
+        (
+            "« Le port restera ouvert tout l’hiver », a déclaré Mme Hélène Dufresne-Arcan.",
+            "Hélène Dufresne-Arcan",
+        ),
         ("D’après Hélène Dufresne-Arcan, le port « restera ouvert tout l’hiver ».", "Hélène Dufresne-Arcan"),
-        ("Hélène Dufresne-Arcan a affirmé : « Le port restera ouvert tout l’hiver. »", "Hélène Dufresne-Arcan"),
+        (
+            "Hélène Dufresne-Arcan a affirmé : « Le port restera ouvert tout l’hiver. »",
+            "Hélène Dufresne-Arcan",
+        ),
         ("‹ Le port restera ouvert tout l’hiver ›, explique Hélène Dufresne-Arcan.", "Hélène Dufresne-Arcan"),
     ],
 )

@@ -79,7 +79,7 @@ _SPACE = " \t\u00a0\u202f\u2009"
 # opener -> (closers, style)
 _MARKS: dict[str, tuple[str, str]] = {
     '"': ('"”', "straight"),  # printed copies mix the straight and the curly forms
-    "“": ("”\"", "curly"),
+    "“": ('”"', "curly"),
     "„": ("“”", "german"),
     "«": ("»", "guillemets"),
     "‹": ("›", "guillemets"),
@@ -633,9 +633,9 @@ def _organization_in(phrase: str) -> str | None:
     while start > 0 and (_is_name_word(tokens[start - 1]) or tokens[start - 1] in ("&", "and")):
         start -= 1
     named = tokens[start:end]
-    if not any(token[:1].isupper() for token in named) or (len(named) == 1 and not named[0].isupper()):
-        if not (len(named) == 1 and named[0][:1].isupper() and start == 0):
-            return None
+    alone = len(named) == 1 and not named[0].isupper() and not (named[0][:1].isupper() and start == 0)
+    if alone or not any(token[:1].isupper() for token in named):
+        return None  # "the campaign", "the Post" (a description, resolved elsewhere)
     return " ".join(named).strip(".,") or None
 
 
@@ -720,9 +720,7 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
         phrase = rest[:comma] if 0 < comma <= 80 else " ".join(_leading_run(rest.split()))
         return _who(phrase) if phrase else None
     apposition = _APPOSITION.match(prefix)
-    if apposition is not None and any(
-        name_key(word) in ROLE_WORDS for word in apposition["role"].split()
-    ):
+    if apposition is not None and any(name_key(word) in ROLE_WORDS for word in apposition["role"].split()):
         # "La présidente du conseil, Hélène Dufresne-Arcan, a présenté …"
         name = _name_in(apposition["name"])
         if name is not None:
@@ -1189,8 +1187,11 @@ def extract_article(
 
 
 _TITLE_SMALL = frozenset(
-    "of the a an and or in on for to with at by from de la le les du des et der die das und y el los".split()
-)
+    {
+        "of", "the", "a", "an", "and", "or", "in", "on", "for", "to", "with", "at", "by", "from", "de", "la",
+        "le", "les", "du", "des", "et", "der", "die", "das", "und", "y", "el", "los",
+    }
+)  # fmt: skip
 
 
 def _reads_as_title(text: str, raw: _Raw) -> bool:
@@ -1337,8 +1338,7 @@ def _title(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
     if len(line) <= HEADLINE_LENGTH:
         return line
     cut = _sentence_head(line[:HEADLINE_LENGTH] + " ")
-    line = line[:cut] if 0 < cut < HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
-    return line
+    return line[:cut] if 0 < cut < HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
 
 
 # --- reading files -------------------------------------------------------------------------------------------------
@@ -1546,7 +1546,9 @@ class _Importer:
         self.resolved: dict[str, str] = {}
         self.links: dict[Citation, _Link] = {}
 
-    def speaker(self, name: str, kind: SpeakerKind = SpeakerKind.PERSON, *, anonymous: bool = False) -> Speaker:
+    def speaker(
+        self, name: str, kind: SpeakerKind = SpeakerKind.PERSON, *, anonymous: bool = False
+    ) -> Speaker:
         key = name_key(name)
         if key in self.speakers:
             return self.speakers[key]
