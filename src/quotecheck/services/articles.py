@@ -148,6 +148,8 @@ _INTRO_VERBS = (
 _AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
 _AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
 _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
+# a cue set between commas inside the sentence: "Alden, Ferreira said, had been …"
+_ASIDE = re.compile(rf",\s+(?P<who>[A-ZÀ-ÖØ-Þ][^,;:]{{0,60}}?)\s+(?i:{_VERB}),\s", re.S)
 _END_VERB_FIRST = re.compile(rf",\s+(?i:{_VERB})\s+(?P<who>[^;:]{{1,160}}?)[.!?…]*$", re.S)
 _END_WHO_FIRST = re.compile(
     rf",\s+(?P<who>[^,;:]{{1,80}}?)\s+(?i:{_VERB})\b(?P<rest>[^,;:]{{0,60}})[.!?…]*$", re.S
@@ -841,8 +843,6 @@ class _Extractor:
         if not people:
             return None
         name, attribution = people[0]
-        if wanted is not None:
-            self.genders.setdefault(name, wanted)  # what the article calls them from now on
         return name, attribution, "pronoun"
 
     def gender(self, name: str) -> str | None:
@@ -961,7 +961,10 @@ class _Extractor:
             prefix = prefix[_sentence_tail(prefix) :]
             # "Quill: “…”" is a headline's or a transcript's form, not a sentence's subject
             bare = prefix.rstrip(_SPACE).endswith(":") and not re.search(r"\b[a-zà-ÿ]", prefix)
-            who = None if bare else _subject(prefix)
+            aside = _ASIDE.search(prefix)
+            who = _who(aside["who"]) if aside is not None else None
+            if who is None or who.kind != "name":
+                who = None if bare else _subject(prefix)
             if who is not None:
                 found = who, "subject"
                 window = (raw.open - len(prefix), raw.open)
@@ -1049,6 +1052,10 @@ class _Extractor:
         match = _BEFORE_WHO_VERB.search(tail)
         if match is not None and len(match["rest"].split()) <= 15:
             who = _who(match["who"])
+            if who is not None and who.kind == "name" and re.search(r"\s[a-z]", match["who"]):
+                # "Carson took the stage at the Grand Hotel and called it …": the clause's subject
+                opening = _subject(match["who"])
+                who = opening if opening is not None and opening.kind != "description" else who
             if who is not None:
                 return who, "verb-before"
         return None
