@@ -148,6 +148,10 @@ _INTRO_VERBS = (
 _AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
 _AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
 _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
+# two or three capitalised words, with a title before them: a person mentioned in passing
+_MENTION = re.compile(
+    r"(?:\b[A-Z][\w.]*\.?\s+)?\b[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+){1,2}\b"
+)
 # a cue set between commas inside the sentence: "Alden, Ferreira said, had been …"
 _ASIDE = re.compile(rf",\s+(?P<who>[A-ZÀ-ÖØ-Þ][^,;:]{{0,60}}?)\s+(?i:{_VERB}),\s", re.S)
 _END_VERB_FIRST = re.compile(rf",\s+(?i:{_VERB})\s+(?P<who>[^;:]{{1,160}}?)[.!?…]*$", re.S)
@@ -868,6 +872,21 @@ class _Extractor:
                     self.remember(resolved[0], resolved[1])
                 break
             self.cite(s_start, s_end, subject or (self.history[-1][0] if self.history else None))
+            self.mentions(sentence)
+
+    def mentions(self, sentence: str) -> None:
+        """Full names mentioned anywhere ("talked to host Hugh Varga"), so that a surname alone later
+        ("Varga said") is given the full name; the first person of a surname keeps it."""
+        for match in _MENTION.finditer(sentence):
+            name = _name_in(match.group())
+            if name is None or " " not in name or name in self.names:
+                continue
+            words = name.split()
+            if any(name_key(word) in _TITLES or name_key(word) in _STOP for word in words):
+                continue
+            surname = words[-1].casefold()
+            if not any(known.split()[-1].casefold() == surname for known in self.names):
+                self.names.append(name)
 
     def cite(
         self, start: int, end: int, speaker: str | None, *, patterns: Sequence[re.Pattern[str]] = ()
