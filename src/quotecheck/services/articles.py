@@ -152,6 +152,7 @@ _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VER
 _MENTION = re.compile(
     r"(?:\b[A-Z][\w.]*\.?\s+)?\b[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+){1,2}\b"
 )
+_CUE_VERB = re.compile(rf"(?<![\w’'-])(?i:{_VERB})\b")
 # a cue set between commas inside the sentence: "Alden, Ferreira said, had been …"
 _ASIDE = re.compile(rf",\s+(?P<who>[A-ZÀ-ÖØ-Þ][^,;:]{{0,60}}?)\s+(?i:{_VERB}),\s", re.S)
 _END_VERB_FIRST = re.compile(rf",\s+(?i:{_VERB})\s+(?P<who>[^;:]{{1,160}}?)[.!?…]*$", re.S)
@@ -164,9 +165,6 @@ _AFTER_APPOSITIVE = re.compile(
     rf"^(?P<who>[^,;:]{{1,80}}?),\s+(?P<apposition>[^;:]{{1,240}}?),\s+(?i:(?P<verb>{_VERB}))\b", re.S
 )
 _BEFORE_ACCORDING = re.compile(rf"(?:^|[,;]\s*)(?i:{_ACCORDING})\s+(?P<who>[^,;:]{{1,120}}?)$", re.S)
-_BEFORE_WHO_VERB = re.compile(
-    rf"(?:^|[,;]\s*)(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>[^;:]*)$", re.S
-)
 # A sentence that opens on a full name and goes on in lower case ("Mayor Marta Quill met the fishermen").
 _SUBJECT = re.compile(r"^(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){1,6}[A-ZÀ-ÖØ-Þ][\w’'.-]*),?\s+(?=[a-zà-ÿ])")
 _INTRO = re.compile(rf"(?:^|,\s+)(?P<who>[^,;:]{{1,120}}?),?\s+(?i:{_INTRO_VERBS})\b", re.S)
@@ -1068,12 +1066,19 @@ class _Extractor:
             who = _who(phrase)
             if who is not None:
                 return who, "according-to"
-        match = _BEFORE_WHO_VERB.search(tail)
-        if match is not None and len(match["rest"].split()) <= 15:
-            who = _who(match["who"])
-            if who is not None and who.kind == "name" and re.search(r"\s[a-z]", match["who"]):
+        # the cue nearest the quotation first: "After Varga asked him, Ferreira replied, “…”"
+        for verb in reversed(list(_CUE_VERB.finditer(tail))):
+            rest = tail[verb.end() :]
+            if len(rest.split()) > 15 or re.search(r"[;:]", rest):
+                break
+            clause_start = max(tail.rfind(",", 0, verb.start()), tail.rfind(";", 0, verb.start())) + 1
+            phrase = tail[clause_start : verb.start()]
+            if not phrase.strip() or len(phrase) > 120:
+                continue
+            who = _who(phrase)
+            if who is not None and who.kind == "name" and re.search(r"\s[a-z]", phrase):
                 # "Carson took the stage at the Grand Hotel and called it …": the clause's subject
-                opening = _subject(match["who"])
+                opening = _subject(phrase)
                 who = opening if opening is not None and opening.kind != "description" else who
             if who is not None:
                 return who, "verb-before"
