@@ -375,6 +375,7 @@ class _Raw:
     context: tuple[str, str] | None = None  # (name, attribution) in context where it stands
     after_colon: bool = False
     organization: bool = False
+    keep: bool = True  # False: a stretch too short to be a quotation, read only for its attribution
 
 
 @dataclass(slots=True)
@@ -490,6 +491,9 @@ def _scan(text: str, paragraph: int, start: int, end: int, *, block: bool) -> li
             whole = i == start and not _WORDS.search(rest)
             if words_to > words_from and (_word_count(text[words_from:words_to]) >= MIN_WORDS or whole):
                 found.append(_Raw(i, close, words_from, words_to, style, whole, paragraph))
+            elif words_to > words_from and close is not None:
+                # too short to record (“No,” she said), but its attribution still says who is talking
+                found.append(_Raw(i, close, words_from, words_to, style, False, paragraph, keep=False))
             i = stop + 1
             continue
         i += 1
@@ -1132,7 +1136,7 @@ def extract_article(
             extractor.attribute(raw, (position, raw.open), (after_start, max(after_start, next_open)))
             position = after_start
         extractor.narrate(position, end)
-        raws.extend(found)
+        raws.extend(raw for raw in found if raw.keep)
     _chains(raws)
     # a block quotation in a run takes the attribution any part of the run has, else the speaker in context
     by_chain: dict[int, list[_Raw]] = {}
