@@ -223,7 +223,7 @@ _STOP = _vocabulary(
     "Moreover Meantime Amid Between Furthermore Similarly Likewise Overall Still Perhaps Asked Speaking "
     "Reached Contacted Writing Citing Referring Responding Pressed Told Addressing Across Along Around "
     "Behind Beyond Inside Outside Near Toward Towards Upon Via Per Throughout Whether Beside Off Out Up "
-    "Down Into Onto"
+    "Down Into Onto United Nuclear Specifically Preceded"
 )
 _PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
 _OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
@@ -536,9 +536,69 @@ def _tokens(phrase: str) -> list[str]:
     return [token for token in tokens if token]
 
 
+# US state and territory codes, as datelines and party tags print them ("Berea, OH", "(R-OH)")
+_STATE_CODES = frozenset(
+    [
+        "AK",
+        "AL",
+        "AR",
+        "AZ",
+        "CA",
+        "CO",
+        "CT",
+        "DC",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "IA",
+        "ID",
+        "IL",
+        "IN",
+        "KS",
+        "KY",
+        "LA",
+        "MA",
+        "MD",
+        "ME",
+        "MI",
+        "MN",
+        "MO",
+        "MS",
+        "MT",
+        "NC",
+        "ND",
+        "NE",
+        "NH",
+        "NJ",
+        "NM",
+        "NV",
+        "NY",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VA",
+        "VT",
+        "WA",
+        "WI",
+        "WV",
+        "WY",
+        "PR",
+        "GU",
+    ]
+)
+
+
 def _is_name_word(token: str) -> bool:
     core = token.removesuffix("’s").removesuffix("'s")
-    if not core or not core[0].isupper() or name_key(core) in _STOP:
+    if not core or not core[0].isupper() or name_key(core) in _STOP or core in _STATE_CODES:
         return False
     return any(ch.isalpha() for ch in core)
 
