@@ -109,7 +109,9 @@ _EN_VERBS = (
     "gushed|crowed|deadpanned|wrote in|continued|summed up|put it|recalled|objected|counters|notes|writes|"
     "tells|argues|warns|stresses|explains|describes|described|called|calls|say|pressed|accused|criticized|"
     "criticised|blasted|attacked|dismissed|rejected|blamed|questioned|praised|defended|denounced|decried|"
-    "slammed|slams|mentioned|revealed|indicated|assured|expressed|repeated|summarized|summarised"
+    "slammed|slams|mentioned|revealed|indicated|assured|expressed|repeated|summarized|summarised|started|"
+    "barked|cried|roared|sneered|teased|raved|ranted|vented|echoed|chimed in|piped up|intoned|hit back|"
+    "shot back|responded|quipped|jabbed|needled|scolded|ordered|pleaded|begged|acknowledged|confessed"
 )
 _ES_VERBS = (
     "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
