@@ -8,6 +8,7 @@ the text names them, before the importer matches speakers): a quick loop while r
 
     .venv/bin/python benchmarks/attribution_bench.py                      # all 840 articles, through the API
     .venv/bin/python benchmarks/attribution_bench.py --direct --limit 200 --show 40
+    .venv/bin/python benchmarks/attribution_bench.py --speed     # the longest article, dry run, timed
 
 The data is read where it lies (../shared/data/polnear_train beside the repository, or --data); nothing of
 it is copied.
@@ -88,6 +89,40 @@ def _serve(folder: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     raise SystemExit("quotecheck serve did not become ready in 20 s")
 
 
+def _speed(data: Path, runs: int = 5) -> None:
+    """Wall-clock and CPU time of a dry-run import of the longest article, in this process on a fresh SQLite
+    database at the migrations' head (the first run warms up and is not counted)."""
+    from sqlalchemy.orm import Session
+
+    from quotecheck import migrate
+    from quotecheck.db import make_engine
+    from quotecheck.services.articles import ArticleText, import_article
+    from quotecheck.settings import database_urls
+
+    longest = max((data / "text").glob("*.txt"), key=lambda path: path.stat().st_size)
+    text = longest.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'speed.db'}"
+        os.environ["QUOTECHECK_DATABASE_URL"] = url
+        migrate.upgrade(migrate.alembic_config())
+        engine = make_engine(database_urls(url))
+        walls: list[float] = []
+        cpus: list[float] = []
+        with Session(engine) as session:
+            for _ in range(runs + 1):
+                wall, cpu = time.perf_counter(), time.process_time()
+                report = import_article(session, ArticleText(text=text), dry_run=True)
+                walls.append(time.perf_counter() - wall)
+                cpus.append(time.process_time() - cpu)
+        engine.dispose()
+    walls, cpus = sorted(walls[1:]), sorted(cpus[1:])
+    print(
+        f"{longest.name}: {len(text.split())} words, {len(report.quotes)} quotations; dry-run import "
+        f"wall {walls[0]:.2f} s best, {walls[len(walls) // 2]:.2f} s median; CPU {cpus[0]:.2f} s best "
+        f"(of {runs} runs; load average {os.getloadavg()[0]:.1f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=SHARED / "data" / "polnear_train")
@@ -95,9 +130,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="the first N articles only (for iteration)")
     parser.add_argument("--show", type=int, default=0, help="misses to print")
     parser.add_argument("--direct", action="store_true", help="call extract_article, no server")
+    parser.add_argument("--speed", action="store_true", help="time a dry-run import of the longest article")
     args = parser.parse_args()
     if not (args.data / "text").is_dir():
         raise SystemExit(f"no articles under {args.data}/text; pass --data")
+    if args.speed:
+        _speed(args.data)
+        return
     scorer = _scorer(args.scorer)
     began = time.perf_counter()
     if args.direct:
