@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quotecheck.enums import SpeakerKind
+from quotecheck.models import Speaker
 from quotecheck.services.articles import ArticleText, extract_article, import_article
 
 
@@ -309,3 +311,20 @@ def test_an_article_of_5000_words_imports_as_a_dry_run_in_under_a_second(session
         timings.append(time.process_time() - started)
         assert report.dry_run and len(report.quotes) >= 40
     assert min(timings) < 1.0, f"{min(timings):.2f} s"
+
+
+def test_organisations_and_people_described_are_recorded_as_such(session: Session) -> None:
+    text = (
+        "Ferry service suspended\n\n"
+        "The Harbour Gazette reports that the ferry “will not run again before the spring thaw.”\n\n"
+        "“Nobody has told the crews anything at all,” said a harbour official."
+    )
+    report = import_article(session, ArticleText(text=text))
+    rows = {q.speaker: (q.speaker_kind, q.new_speaker) for q in report.quotes}
+    assert rows == {
+        "Harbour Gazette": (SpeakerKind.ORGANIZATION, True),
+        "a harbour official": (SpeakerKind.PERSON, True),
+    }
+    official = session.scalars(select(Speaker).where(Speaker.name == "a harbour official")).one()
+    gazette = session.scalars(select(Speaker).where(Speaker.name == "Harbour Gazette")).one()
+    assert (official.anonymous, gazette.anonymous, gazette.kind) == (True, False, SpeakerKind.ORGANIZATION)
