@@ -628,7 +628,7 @@ def _name_in(phrase: str) -> str | None:
     if not runs:
         return None
     # "Rep. Jo Alden of Ohio", "Ines Varga from Port Elwyn": the place after a person's name is not theirs
-    while len(runs) > 1 and joined_by[len(runs) - 1] in ("of", "from", "in", "at", "de", "aus", "von"):
+    while len(runs) > 1 and joined_by[len(runs) - 1] in ("of", "for", "from", "in", "at", "de", "aus", "von"):
         if not any(name_key(token) not in _TITLES for token in runs[-2]):
             break
         runs.pop()
@@ -1043,9 +1043,13 @@ class _Extractor:
             prefix = text[line_start : raw.open]
             prefix = prefix[_sentence_tail(prefix) :]
             # "Quill: “…”" is a headline's or a transcript's form, not a sentence's subject
-            bare = prefix.rstrip(_SPACE).endswith(":") and not re.search(r"\b[a-zà-ÿ]", prefix)
+            colon = prefix.rstrip(_SPACE).endswith(":")
+            bare = colon and raw.paragraph < HEADLINE_PARAGRAPHS and not re.search(r"\b[a-zà-ÿ]", prefix)
             aside = _ASIDE.search(prefix)
             who = _who(aside["who"]) if aside is not None else None
+            if (who is None or who.kind != "name") and colon and not bare and len(prefix.split()) <= 12:
+                # "Former Mayor Ana Brisk:“…”", as a transcript prints a turn
+                who = _who(prefix.rstrip(_SPACE + ":"))
             if who is None or who.kind != "name":
                 who = None if bare else _subject(prefix)
             if who is not None:
