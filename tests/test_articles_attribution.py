@@ -78,6 +78,11 @@ def test_a_gendered_pronoun_skips_a_person_of_the_other_gender() -> None:
         ("“The dredging starts in May,” said Rep. Dana Whitcombe R-Ohio.", "Dana Whitcombe"),
         ("“The dredging starts in May,” said Sen. Lyle Varn (D-Wis.), who chairs the panel.", "Lyle Varn"),
         ("“The dredging starts in May,” said Mayor Ana Brisk of Port Elwyn.", "Ana Brisk"),
+        # somebody described, not named: the description is the (anonymous) speaker
+        (
+            "“The dredging starts in May,” said a longtime adviser to the mayor, who asked not to be named.",
+            "a longtime adviser to the mayor",
+        ),
         # an opening circumstance before the subject
         ("Moreover, Tomas Ferreira called the plan “a gift to the dredging firms.”", "Tomas Ferreira"),
         (

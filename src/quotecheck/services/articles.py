@@ -840,7 +840,13 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
 
 
 def _who_after_verb(rest: str) -> str:
-    """The phrase after "said" that names the speaker: up to a clause mark or a circumstance."""
+    """The phrase after "said" that names the speaker: up to a clause mark or a circumstance; a person only
+    described keeps the whole description ("a longtime adviser to the mayor")."""
+    first = rest.split(maxsplit=1)[0].casefold() if rest.strip() else ""
+    if first in _INDEFINITE:
+        described = re.match(r"[^,;:.!?()\[\]]+", rest)
+        if described is not None and len(described.group().split()) <= 10:
+            return re.sub(r"\s+(?:who|that|which|on|in|last|this|during)\s.*$", "", described.group())
     for cut in _WHO_END.finditer(rest):
         if cut.group() == "." and _ABBREVIATION.search(rest[: cut.start()]):
             continue  # "said Army Capt. Ines Varga", "said Rep. Jo Alden"
