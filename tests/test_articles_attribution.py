@@ -333,3 +333,27 @@ def test_organisations_and_people_described_are_recorded_as_such(session: Sessio
     official = session.scalars(select(Speaker).where(Speaker.name == "a harbour official")).one()
     gazette = session.scalars(select(Speaker).where(Speaker.name == "Harbour Gazette")).one()
     assert (official.anonymous, gazette.anonymous, gazette.kind) == (True, False, SpeakerKind.ORGANIZATION)
+
+
+def _speakers(text: str) -> list[tuple[str | None, str]]:
+    extraction = extract_article(text)
+    found = sorted([*extraction.quotes, *extraction.unattributed], key=lambda q: q.start)
+    return [(q.speaker, q.text) for q in found]
+
+
+def test_a_cue_inside_a_clause_goes_to_that_clause_s_subject() -> None:
+    text = (
+        "Councillor Tomas Ferreira opened the hearing on the dredging plan.\n\n"
+        "The exchange between Ferreira and the harbour board grew so heated over the silt figures that "
+        "Mayor Marta Quill said, “I feel like I need a translator for these charts.”"
+    )
+    assert _speakers(text) == [("Marta Quill", "I feel like I need a translator for these charts.")]
+
+
+def test_a_title_cased_headline_introduces_no_speaker() -> None:
+    text = (
+        "Harbour Board Keeps Quiet On Dredging Costs\n\n"
+        "“The channel has silted faster than any survey predicted, and nobody wants to say so.”\n\n"
+        "The Harbour Gazette printed the board’s figures on Monday."
+    )
+    assert _speakers(text)[0][0] is None

@@ -175,6 +175,11 @@ _WHO_END = re.compile(
     r"[,;:.!?()\[\]]|\s(?:in|on|at|during|to|from|before|after|when|while|who|with|as|dans|lors|au|aux|à|en|"
     r"sur|avant|après|qui|devant|vor|im|am|bei|nach|the\s+day|last|this)\s",
 )
+# a clause that opens inside a sentence on a conjunction, its subject a name: "… so heated that Jo Alden"
+_TRAILING_SUBJECT = re.compile(
+    r"\s(?:that|when|as|while|because|after|before|until|once|where|since|although|though)\s+"
+    r"(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){0,5}[A-ZÀ-ÖØ-Þ][\w’'.-]*)\s*$"
+)
 _THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
 
 _PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella"])
@@ -839,6 +844,13 @@ def _subject(prefix: str, depth: int = 0) -> _Who | None:
     return _Who("name", " ".join([*role, *run]), name=name)
 
 
+def _title_cased(sentence: str) -> bool:
+    """A headline or a heading set in Title Case or capitals ("Senator Slams The Harbour Plan"): its
+    capitalised words are no one's name for sure, and it introduces no speaker."""
+    long = [word for word in _WORDS.findall(sentence) if len(word) > 3]
+    return len(long) >= 3 and all(word[:1].isupper() for word in long)
+
+
 def _who_after_verb(rest: str) -> str:
     """The phrase after "said" that names the speaker: up to a clause mark or a circumstance; a person only
     described keeps the whole description ("a longtime adviser to the mayor")."""
@@ -929,8 +941,19 @@ class _Extractor:
         for s_start, s_end in _sentences(self.text, start, end):
             sentence = self.text[s_start:s_end]
             subject: str | None = None
-            opening = _subject(sentence)
-            for match in [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence), None]:
+            # a heading on a line of its own, in Title Case or capitals, introduces no speaker
+            heading = self._own_line(s_start, s_end) and _title_cased(sentence)
+            opening = None if heading else _subject(sentence)
+            matches = (
+                []
+                if heading
+                else [
+                    *_INTRO.finditer(sentence),
+                    *_SUBJECT.finditer(sentence),
+                    None,
+                ]
+            )
+            for match in matches:
                 who = _who(match["who"]) if match is not None else opening
                 if who is None or who.kind != "name" or who.name is None:
                     continue
@@ -943,6 +966,11 @@ class _Extractor:
                 break
             self.cite(s_start, s_end, subject or (self.history[-1][0] if self.history else None))
             self.mentions(sentence)
+
+    def _own_line(self, start: int, end: int) -> bool:
+        before = self.text[:start].rstrip(_SPACE)
+        after = self.text[end:].lstrip(_SPACE)
+        return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
     def mentions(self, sentence: str) -> None:
         """Full names mentioned anywhere ("talked to host Hugh Varga"), so that a surname alone later
@@ -1149,6 +1177,10 @@ class _Extractor:
                 break
             clause_start = max(tail.rfind(",", 0, verb.start()), tail.rfind(";", 0, verb.start())) + 1
             phrase = tail[clause_start : verb.start()]
+            trailing = _TRAILING_SUBJECT.search(phrase)
+            if trailing is not None:
+                # "… grew so heated that Gov. Jo Alden said": the subject of the clause the cue is in
+                phrase = trailing["who"]
             if not phrase.strip() or len(phrase) > 120:
                 continue
             who = _who(phrase)
