@@ -357,3 +357,22 @@ def test_a_title_cased_headline_introduces_no_speaker() -> None:
         "The Harbour Gazette printed the board’s figures on Monday."
     )
     assert _speakers(text)[0][0] is None
+
+
+def test_a_heading_names_who_the_article_names_again() -> None:
+    text = (
+        "Ines Varga Slams Harbour Plan\n\n"
+        "“The channel has silted faster than any survey predicted, and nobody wants to say so.”\n\n"
+        "Varga has piloted ferries across the bay for thirty years."
+    )
+    assert _speakers(text)[0][0] == "Ines Varga"
+
+
+def test_remembered_reacted_and_reads_are_cues() -> None:
+    text = (
+        "“Half the pilots said the channel could not be dredged in one winter,” remembered Ines Varga, "
+        "a former harbour pilot.\n\n"
+        "“There are eels with more spine than this board,” reads an editorial in the Harbour Gazette.\n\n"
+        "“Who pays for the second season?” reacted Tomas Ferreira."
+    )
+    assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "an editorial", "Tomas Ferreira"]

@@ -111,7 +111,8 @@ _EN_VERBS = (
     "criticised|blasted|attacked|dismissed|rejected|blamed|questioned|praised|defended|denounced|decried|"
     "slammed|slams|mentioned|revealed|indicated|assured|expressed|repeated|summarized|summarised|started|"
     "barked|cried|roared|sneered|teased|raved|ranted|vented|echoed|chimed in|piped up|intoned|hit back|"
-    "shot back|responded|quipped|jabbed|needled|scolded|ordered|pleaded|begged|acknowledged|confessed"
+    "shot back|responded|quipped|jabbed|needled|scolded|ordered|pleaded|begged|acknowledged|confessed|"
+    "remembered|reacted|reads"
 )
 _ES_VERBS = (
     "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
@@ -941,24 +942,19 @@ class _Extractor:
         for s_start, s_end in _sentences(self.text, start, end):
             sentence = self.text[s_start:s_end]
             subject: str | None = None
-            # a heading on a line of its own, in Title Case or capitals, introduces no speaker
+            # a heading on a line of its own, in Title Case or capitals, names for sure only who the article
+            # names again below it ("Varga Slams Harbour Plan" yes, "Harbour Plan" no)
             heading = self._own_line(s_start, s_end) and _title_cased(sentence)
-            opening = None if heading else _subject(sentence)
-            matches = (
-                []
-                if heading
-                else [
-                    *_INTRO.finditer(sentence),
-                    *_SUBJECT.finditer(sentence),
-                    None,
-                ]
-            )
+            opening = _subject(sentence)
+            matches = [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence), None]
             for match in matches:
                 who = _who(match["who"]) if match is not None else opening
                 if who is None or who.kind != "name" or who.name is None:
                     continue
                 if (match is None or match.re is _SUBJECT) and " " not in self.full_name(who.name)[0]:
                     continue  # a sentence opening on one capitalised word names no one for sure
+                if heading and not self._named_below(who.name, s_end):
+                    continue
                 resolved = self.resolve(who)
                 if resolved is not None:
                     subject = resolved[0]
@@ -971,6 +967,10 @@ class _Extractor:
         before = self.text[:start].rstrip(_SPACE)
         after = self.text[end:].lstrip(_SPACE)
         return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+    def _named_below(self, name: str, after: int) -> bool:
+        surname = name.split()[-1]
+        return re.search(rf"(?<![\w’'-]){re.escape(surname)}(?![\w’'-])", self.text[after:]) is not None
 
     def mentions(self, sentence: str) -> None:
         """Full names mentioned anywhere ("talked to host Hugh Varga"), so that a surname alone later
