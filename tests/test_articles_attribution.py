@@ -376,3 +376,14 @@ def test_remembered_reacted_and_reads_are_cues() -> None:
         "“Who pays for the second season?” reacted Tomas Ferreira."
     )
     assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "an editorial", "Tomas Ferreira"]
+
+
+def test_a_common_word_or_a_dateline_opening_a_sentence_is_no_speaker() -> None:
+    text = (
+        "PORT ELWYN — Mayor Marta Quill said the ferry “will run again before the spring thaw.”\n\n"
+        "Candidates say the timetable is “far too hopeful for a channel this silted.”\n\n"
+        "Few candidates have piloted a ferry themselves."
+    )
+    speakers = [speaker for speaker, _ in _speakers(text)]
+    assert speakers[0] == "Marta Quill"
+    assert "Candidates" not in speakers

@@ -878,6 +878,7 @@ class _Extractor:
         self.organizations: set[str] = set()  # the names that are bodies, not people
         self.anonymous: set[str] = set()  # descriptions of people the article does not name
         self.previous: _Raw | None = None  # the quotation attributed last
+        self._name_uses: dict[str, bool] = {}
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -903,6 +904,8 @@ class _Extractor:
         if who.kind == "name":
             assert who.name is not None
             name, via = self.full_name(who.name)
+            if " " not in name and not who.organization and not self._used_as_name(name):
+                return None  # "Fifteen said", "Oh, …": capitalised only because it opens the sentence
             if who.organization:
                 self.organizations.add(name)
             return name, who.phrase, via
@@ -967,6 +970,18 @@ class _Extractor:
         before = self.text[:start].rstrip(_SPACE)
         after = self.text[end:].lstrip(_SPACE)
         return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+    def _used_as_name(self, word: str) -> bool:
+        """Whether a lone capitalised word may be a name: not a common word the article also writes in lower
+        case ("Fifteen said", "Challenged on it, …"), nor a word in capitals only ever at a sentence's start
+        (a dateline's "WASHINGTON")."""
+        if word not in self._name_uses:
+            lower = word.casefold()
+            common = lower != word and re.search(rf"(?<![\w’'-]){re.escape(lower)}(?![\w’'-])", self.text)
+            inside = rf"[a-zà-ÿ,;]\s+{re.escape(word)}(?![\w-])"
+            shouted = len(word) > 3 and word.isupper() and re.search(inside, self.text) is None
+            self._name_uses[word] = not common and not shouted
+        return self._name_uses[word]
 
     def _named_below(self, name: str, after: int) -> bool:
         surname = name.split()[-1]
