@@ -387,3 +387,8 @@ def test_a_common_word_or_a_dateline_opening_a_sentence_is_no_speaker() -> None:
     speakers = [speaker for speaker, _ in _speakers(text)]
     assert speakers[0] == "Marta Quill"
     assert "Candidates" not in speakers
+
+
+def test_a_person_of_an_institution_is_the_person() -> None:
+    text = "“The survey never counted the eels,” said Ines Varga of the Harbour Institute of Marine Studies."
+    assert _speakers(text) == [("Ines Varga", "The survey never counted the eels")]

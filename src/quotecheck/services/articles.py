@@ -715,6 +715,9 @@ def _organization_in(phrase: str) -> str | None:
     return " ".join(named).strip(".,") or None
 
 
+_MEMBER_OF = re.compile(
+    r"^(?P<person>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){1,4}[A-ZÀ-ÖØ-Þ][\w’'.-]*)\s+(?:of|at|from|with|de|du|von|vom|del)\s"
+)
 _INDEFINITE = frozenset(["a", "an", "one", "another", "un", "une", "ein", "eine", "einer", "uno", "una"])
 
 
@@ -727,6 +730,12 @@ def _who(phrase: str) -> _Who | None:
     low = phrase.casefold()
     if low in _PRONOUNS:
         return _Who("pronoun", phrase)
+    member = _MEMBER_OF.match(phrase)
+    if member is not None and _organization_in(member["person"]) is None:
+        # "Ines Varga of the Harbour Institute": the person, not the body she speaks from
+        person = _name_in(member["person"])
+        if person is not None and " " in person:
+            return _Who("name", phrase, name=person)
     organization = _organization_in(phrase)
     if organization is not None:
         return _Who("name", phrase, name=organization, organization=True)
