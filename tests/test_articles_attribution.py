@@ -392,3 +392,10 @@ def test_a_common_word_or_a_dateline_opening_a_sentence_is_no_speaker() -> None:
 def test_a_person_of_an_institution_is_the_person() -> None:
     text = "“The survey never counted the eels,” said Ines Varga of the Harbour Institute of Marine Studies."
     assert _speakers(text) == [("Ines Varga", "The survey never counted the eels")]
+
+
+def test_a_name_set_beside_a_description_after_the_quotation() -> None:
+    text = (
+        "“We need the ferry because the road closes in winter,” his sister, Ines Varga, wrote to the board."
+    )
+    assert _speakers(text)[0][0] == "Ines Varga"

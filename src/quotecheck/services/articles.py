@@ -1154,6 +1154,11 @@ class _Extractor:
             who = _who(match["who"])
             if who is not None:
                 return who, "verb-after"
+        if match is not None and re.fullmatch(r"[^A-ZÀ-ÖØ-Þ]+", match["who"]):
+            # "…," his sister, Ines Varga, wrote.: the name set beside a description
+            who = _who(match["apposition"])
+            if who is not None and who.kind == "name" and not who.organization:
+                return who, "verb-after"
         match = _AFTER_WHO_FIRST.match(clause)
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
