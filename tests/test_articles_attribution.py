@@ -399,3 +399,14 @@ def test_a_name_set_beside_a_description_after_the_quotation() -> None:
         "“We need the ferry because the road closes in winter,” his sister, Ines Varga, wrote to the board."
     )
     assert _speakers(text)[0][0] == "Ines Varga"
+
+
+def test_a_question_goes_on_into_a_long_attribution() -> None:
+    text = (
+        "Councillor Tomas Ferreira opposed the plan.\n\n"
+        "“Who pays for the second season of dredging?” Varga asked the harbour radio in an interview aired "
+        "on Monday when the board met.\n\n"
+        "“The channel silted faster than predicted.” Varga left the hall before the vote was taken that night."
+    )
+    speakers = [speaker for speaker, _ in _speakers(text)]
+    assert speakers[0] == "Varga"

@@ -1086,7 +1086,8 @@ class _Extractor:
         head = after_text[: _sentence_head(after_text)]
         clause = head.lstrip(_SPACE + "\n,;–—-.!?")
         skipped = len(head) - len(clause)
-        found = self._after(clause, ends_sentence)
+        asks = re.search(r"[!?]$", text[raw.start : raw.end]) is not None
+        found = self._after(clause, ends_sentence, asks)
         if found is None and not ends_sentence:
             found = self._end_cue(clause)
         window = (after[0] + skipped, after[0] + len(head))
@@ -1129,7 +1130,7 @@ class _Extractor:
         cited = self.cite(*window, raw.speaker) or self.cite(*window, raw.speaker, patterns=[_TOLD_AFTER])
         raw.citation = cited[0] if cited else None
 
-    def _after(self, clause: str, ends_sentence: bool) -> tuple[_Who, str] | None:
+    def _after(self, clause: str, ends_sentence: bool, asks: bool = False) -> tuple[_Who, str] | None:
         if not clause:
             return None
         inverted = _AFTER_INVERTED.match(clause)
@@ -1164,7 +1165,10 @@ class _Extractor:
             # After a quotation that ends its sentence, only a short clause is its attribution
             # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
             long_rest = len(match["rest"].split()) > 6 and not match["rest"].startswith(",")
-            if ends_sentence and (long_rest or len(match["who"].split()) > 4):
+            # a question or an exclamation goes on into its attribution however long ("“Who knows?”
+            # Varga told the harbour radio in an interview aired on Monday when asked …")
+            asked = asks and len(match["who"].split()) <= 2
+            if ends_sentence and not asked and (long_rest or len(match["who"].split()) > 4):
                 return None
             who = _who(match["who"])
             if who is not None:
