@@ -410,3 +410,14 @@ def test_a_question_goes_on_into_a_long_attribution() -> None:
     )
     speakers = [speaker for speaker, _ in _speakers(text)]
     assert speakers[0] == "Varga"
+
+
+def test_a_cue_after_a_relative_clause_or_an_apposition_goes_to_the_name_before_it() -> None:
+    text = (
+        "Councillor Tomas Ferreira spoke first.\n\n"
+        "Ines Varga, who called Ferreira shortly after the winner was declared, told the crowd, "
+        "“The channel will be dredged before the spring thaw.”\n\n"
+        "Jo Alden, a pilot who has crossed the bay for thirty years, said the channel was “shallower "
+        "every single winter since the storm.”"
+    )
+    assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "Jo Alden"]

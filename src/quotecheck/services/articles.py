@@ -1210,6 +1210,27 @@ class _Extractor:
                 break
             clause_start = max(tail.rfind(",", 0, verb.start()), tail.rfind(";", 0, verb.start())) + 1
             phrase = tail[clause_start : verb.start()]
+            first = phrase.split()[0].casefold() if phrase.strip() else ""
+            if clause_start > 0 and first in (
+                "",
+                "who",
+                "which",
+                "a",
+                "an",
+                "the",
+                "qui",
+                "der",
+                "die",
+                "que",
+            ):
+                # "Ines Varga, who chairs the board, told …", "Ines Varga, a biologist who …, said":
+                # the name the sentence opens on, before its apposition
+                opening = _subject(tail[:clause_start])
+                if opening is not None and (
+                    opening.kind == "pronoun"
+                    or (opening.kind == "name" and " " in self.full_name(opening.name or "")[0])
+                ):
+                    return opening, "verb-before"
             trailing = _TRAILING_SUBJECT.search(phrase)
             if trailing is not None:
                 # "… grew so heated that Gov. Jo Alden said": the subject of the clause the cue is in
