@@ -421,3 +421,11 @@ def test_a_cue_after_a_relative_clause_or_an_apposition_goes_to_the_name_before_
         "every single winter since the storm.”"
     )
     assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "Jo Alden"]
+
+
+def test_a_clause_opened_by_and_after_a_quotation_has_its_own_cue() -> None:
+    text = (
+        "Ines Varga accuses the board of “dredging with a teaspoon” and Tomas Ferreira says it is "
+        "“losing the channel to the silt.”"
+    )
+    assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "Tomas Ferreira"]

@@ -1161,6 +1161,8 @@ class _Extractor:
             if who is not None and who.kind == "name" and not who.organization:
                 return who, "verb-after"
         match = _AFTER_WHO_FIRST.match(clause)
+        if match is not None and re.match(r"(?i:and|but|while|whereas|et|mais|und|aber|y|pero)\s", clause):
+            match = None  # "… “leading from behind” and Varga says …": a new clause and its own cue
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
             # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
