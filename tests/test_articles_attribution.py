@@ -429,3 +429,11 @@ def test_a_clause_opened_by_and_after_a_quotation_has_its_own_cue() -> None:
         "“losing the channel to the silt.”"
     )
     assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga", "Tomas Ferreira"]
+
+
+def test_a_cue_in_a_clause_opened_by_until_is_not_the_quotation_s() -> None:
+    text = (
+        "Harbour pilot Jo Alden took the stand.\n\n"
+        "Alden says he was “kind of riding the fence” until Varga said she was backing the plan."
+    )
+    assert [speaker for speaker, _ in _speakers(text)] == ["Jo Alden"]

@@ -181,6 +181,11 @@ _TRAILING_SUBJECT = re.compile(
     r"\s(?:that|when|as|while|because|after|before|until|once|where|since|although|though)\s+"
     r"(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){0,5}[A-ZÀ-ÖØ-Þ][\w’'.-]*)\s*$"
 )
+# words that open a new clause after a quotation: a cue in it is that clause's own
+_NEW_CLAUSE = re.compile(
+    r"(?i:and|but|while|whereas|until|when|after|before|because|if|since|unless|although|though|et|mais|"
+    r"und|aber|y|pero)\s"
+)
 _THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
 
 _PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella"])
@@ -1161,7 +1166,7 @@ class _Extractor:
             if who is not None and who.kind == "name" and not who.organization:
                 return who, "verb-after"
         match = _AFTER_WHO_FIRST.match(clause)
-        if match is not None and re.match(r"(?i:and|but|while|whereas|et|mais|und|aber|y|pero)\s", clause):
+        if match is not None and _NEW_CLAUSE.match(clause):
             match = None  # "… “leading from behind” and Varga says …": a new clause and its own cue
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
