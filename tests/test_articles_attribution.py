@@ -437,3 +437,11 @@ def test_a_cue_in_a_clause_opened_by_until_is_not_the_quotation_s() -> None:
         "Alden says he was “kind of riding the fence” until Varga said she was backing the plan."
     )
     assert [speaker for speaker, _ in _speakers(text)] == ["Jo Alden"]
+
+
+def test_a_passive_sentence_after_a_quotation_is_not_its_attribution() -> None:
+    text = (
+        "Harbour spokeswoman Ines Varga says the board will “compete vigorously for the dredging money.” "
+        "Ferreira’s move was first reported by the Harbour Gazette."
+    )
+    assert [speaker for speaker, _ in _speakers(text)] == ["Ines Varga"]

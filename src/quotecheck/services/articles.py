@@ -1168,6 +1168,8 @@ class _Extractor:
         match = _AFTER_WHO_FIRST.match(clause)
         if match is not None and _NEW_CLAUSE.match(clause):
             match = None  # "… “leading from behind” and Varga says …": a new clause and its own cue
+        if match is not None and re.search(r"\b(?:was|were|is|are|been|being)\b", match["who"]):
+            match = None  # "… Varga’s move was first reported by the Gazette": no speaker before the verb
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
             # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
