@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
@@ -41,10 +42,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from quotecheck.db import has_written, restore_written
-from quotecheck.enums import AppearanceRelation, SourceKind, Verdict
+from quotecheck.enums import AppearanceRelation, SourceKind, SpeakerKind, Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.models import Appearance, Interview, Outlet, Participant, Source, Speaker, SpeakerAlias
 from quotecheck.models.base import utcnow
+from quotecheck.names import ROLE_WORDS, read_name
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -76,8 +78,8 @@ Format = Literal["text", "html"]
 _SPACE = " \t\u00a0\u202f\u2009"
 # opener -> (closers, style)
 _MARKS: dict[str, tuple[str, str]] = {
-    '"': ('"', "straight"),
-    "“": ("”", "curly"),
+    '"': ('"”', "straight"),  # printed copies mix the straight and the curly forms
+    "“": ('”"', "curly"),
     "„": ("“”", "german"),
     "«": ("»", "guillemets"),
     "‹": ("›", "guillemets"),
@@ -95,7 +97,27 @@ _EN_VERBS = (
     "said|says|told|tells|added|adds|declared|declares|stated|states|wrote|writes|explained|explains|noted|"
     "notes|insisted|insists|argued|argues|warned|warns|claimed|claims|replied|replies|answered|answers|"
     "recalled|recalls|continued|continues|concluded|concludes|remarked|observed|acknowledged|admitted|"
-    "announced|suggested|stressed|emphasi[sz]ed|asked|asks|went on|tweeted|conceded|maintained|affirmed"
+    "announced|suggested|stressed|emphasi[sz]ed|asked|asks|went on|tweeted|conceded|maintained|affirmed|"
+    "responded|responds|retorted|countered|cautioned|predicted|predicts|quipped|joked|jokes|complained|"
+    "complains|boasted|lamented|urged|urges|mused|agreed|agrees|contended|charged|alleged|promised|vowed|"
+    "pledged|reported|reports|shouted|yelled|screamed|chanted|recounted|testified|wondered|thundered|"
+    "scoffed|snapped|fumed|opined|posted|emailed|e-mailed|texted|retaliated|reiterated|elaborated|"
+    "pointed out|points out|began|begins|offered|interjected|interrupted|cracked|pleaded|"
+    "predicted|proclaimed|protested|railed|raged|marveled|marvelled|mocked|sniped|griped|huffed|hinted|"
+    "counseled|advised|ventured|exclaimed|whispered|sighed|laughed|confided|confirmed|denied|acknowledges|"
+    "admits|concedes|explained|recalls|adds|insists|asserted|asserts|shot back|fired back|demanded|beamed|"
+    "gushed|crowed|deadpanned|wrote in|continued|summed up|put it|recalled|objected|counters|notes|writes|"
+    "tells|argues|warns|stresses|explains|describes|described|called|calls|say|pressed|accused|criticized|"
+    "criticised|blasted|attacked|dismissed|rejected|blamed|questioned|praised|defended|denounced|decried|"
+    "slammed|slams|mentioned|revealed|indicated|assured|expressed|repeated|summarized|summarised|started|"
+    "barked|cried|roared|sneered|teased|raved|ranted|vented|echoed|chimed in|piped up|intoned|hit back|"
+    "shot back|responded|quipped|jabbed|needled|scolded|ordered|pleaded|begged|acknowledged|confessed|"
+    "remembered|reacted|reads"
+)
+_ES_VERBS = (
+    "dijo|dice|afirmó|afirma|declaró|declara|señaló|señala|explicó|explica|añadió|añade|aseguró|asegura|"
+    "indicó|indica|advirtió|advierte|sostuvo|sostiene|agregó|agrega|manifestó|comentó|destacó|subrayó|"
+    "insistió|preguntó|respondió|escribió|escribe|denunció|reconoció|criticó|apuntó|recordó|concluyó"
 )
 _FR_PAST = (
     "dit|déclaré|affirmé|ajouté|expliqué|estimé|souligné|indiqué|précisé|lancé|assuré|martelé|répondu|écrit|"
@@ -106,17 +128,21 @@ _FR_PRESENT = (
     "dit|déclare|affirme|ajoute|explique|estime|souligne|indique|précise|lance|assure|martèle|répond|écrit|"
     "confie|reconnaît|rappelle|poursuit|conclut|note|juge|insiste|observe|résume|tranche|prévient|confirme"
 )
-_DE_VERBS = "sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|meinte|meint|warnte|warnt"
+_DE_VERBS = (
+    "sagte|sagt|erklärte|erklärt|betonte|betont|schrieb|schreibt|meinte|meint|warnte|warnt|kritisierte|"
+    "kritisiert|forderte|fordert|bekräftigte|ergänzte|ergänzt|fügte\\s+hinzu|räumte\\s+ein|versicherte|"
+    "unterstrich|mahnte|erklärte|sagten|betonten"
+)
 _VERB = (
     rf"(?:(?:has\s+|had\s+)?(?:{_EN_VERBS})|(?:a|avait|aurait|ont)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})"
-    rf"|(?:{_DE_VERBS}))"
+    rf"|(?:{_DE_VERBS})|(?:{_ES_VERBS}))"
 )
 # "a-t-il ajouté", "ajoute-t-elle", "dit-il", "sagte er": the speaker is the pronoun after the verb.
 _INVERTED = (
     rf"(?:(?:a|avait)-t-(?:il|elle|on)\s+(?:{_FR_PAST})|(?:{_FR_PRESENT})(?:-t)?-(?:il|elle|ils|elles)"
-    rf"|(?:{_DE_VERBS})\s+(?:er|sie))"
+    rf"|(?:{_DE_VERBS})\s+(?:er|sie)(?:\s+hinzu)?)"
 )
-_ACCORDING = r"(?:according\s+to|selon|d['’]après|laut)"
+_ACCORDING = r"(?:according\s+to|selon|d['’]après|laut|según|de\s+acuerdo\s+con)"
 _INTRO_VERBS = (
     rf"(?:{_VERB}|granted|grants|gave|gives|spoke|speaks|sat\s+down|sat|talked|talks|responded|addressed|"
     r"a\s+accordé|a\s+donné|a\s+parlé|a\s+répondu|s['’]est\s+exprimée?|s['’]est\s+confiée?|gab|sprach)"
@@ -125,10 +151,23 @@ _INTRO_VERBS = (
 _AFTER_VERB_FIRST = re.compile(rf"^(?i:(?P<verb>{_VERB}|{_ACCORDING}))\s+(?P<who>.+)$", re.S)
 _AFTER_INVERTED = re.compile(rf"^(?i:{_INVERTED})\b")
 _AFTER_WHO_FIRST = re.compile(rf"^(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>.*)$", re.S)
-_BEFORE_ACCORDING = re.compile(rf"(?:^|[,;]\s*)(?i:{_ACCORDING})\s+(?P<who>[^,;:]{{1,120}}?)$", re.S)
-_BEFORE_WHO_VERB = re.compile(
-    rf"(?:^|[,;]\s*)(?P<who>[^,;:]{{1,120}}?)\s+(?i:(?P<verb>{_VERB}))\b(?P<rest>[^;:]*)$", re.S
+# two or three capitalised words, with a title before them: a person mentioned in passing
+_MENTION = re.compile(
+    r"(?:\b[A-Z][\w.]*\.?\s+)?\b[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-ZÀ-ÖØ-Þ][a-zà-ÿ’'-]+){1,2}\b"
 )
+_CUE_VERB = re.compile(rf"(?<![\w’'-])(?i:{_VERB})\b")
+# a cue set between commas inside the sentence: "Alden, Ferreira said, had been …"
+_ASIDE = re.compile(rf",\s+(?P<who>[A-ZÀ-ÖØ-Þ][^,;:]{{0,60}}?)\s+(?i:{_VERB}),\s", re.S)
+_END_VERB_FIRST = re.compile(rf",\s+(?i:{_VERB})\s+(?P<who>[^;:]{{1,160}}?)[.!?…]*$", re.S)
+_END_WHO_FIRST = re.compile(
+    rf",\s+(?P<who>[^,;:]{{1,80}}?)\s+(?i:{_VERB})\b(?P<rest>[^,;:]{{0,60}})[.!?…]*$", re.S
+)
+# the German "…", so Müller: "so" then a name
+_AFTER_SO = re.compile(r"^(?P<verb>so)\s+(?P<who>[A-ZÄÖÜ].+)$", re.S)
+_AFTER_APPOSITIVE = re.compile(
+    rf"^(?P<who>[^,;:]{{1,80}}?),\s+(?P<apposition>[^;:]{{1,240}}?),\s+(?i:(?P<verb>{_VERB}))\b", re.S
+)
+_BEFORE_ACCORDING = re.compile(rf"(?:^|[,;]\s*)(?i:{_ACCORDING})\s+(?P<who>[^,;:]{{1,120}}?)$", re.S)
 # A sentence that opens on a full name and goes on in lower case ("Mayor Marta Quill met the fishermen").
 _SUBJECT = re.compile(r"^(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){1,6}[A-ZÀ-ÖØ-Þ][\w’'.-]*),?\s+(?=[a-zà-ÿ])")
 _INTRO = re.compile(rf"(?:^|,\s+)(?P<who>[^,;:]{{1,120}}?),?\s+(?i:{_INTRO_VERBS})\b", re.S)
@@ -137,10 +176,24 @@ _WHO_END = re.compile(
     r"[,;:.!?()\[\]]|\s(?:in|on|at|during|to|from|before|after|when|while|who|with|as|dans|lors|au|aux|à|en|"
     r"sur|avant|après|qui|devant|vor|im|am|bei|nach|the\s+day|last|this)\s",
 )
+# a clause that opens inside a sentence on a conjunction, its subject a name: "… so heated that Jo Alden"
+_TRAILING_SUBJECT = re.compile(
+    r"\s(?:that|when|as|while|because|after|before|until|once|where|since|although|though)\s+"
+    r"(?P<who>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){0,5}[A-ZÀ-ÖØ-Þ][\w’'.-]*)\s*$"
+)
+# words that open a new clause after a quotation: a cue in it is that clause's own
+_NEW_CLAUSE = re.compile(
+    r"(?i:and|but|while|whereas|until|when|after|before|because|if|since|unless|although|though|et|mais|"
+    r"und|aber|y|pero)\s"
+)
 _THAT = re.compile(r"\s+(?:that|que|qu['’]|dass)$", re.I)
 
-_PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie"])
-_ARTICLES = frozenset(["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette"])
+_PRONOUNS = frozenset(["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella"])
+_PRONOUN_GENDER = {"he": "male", "she": "female", "il": "male", "elle": "female", "er": "male"}
+_PRONOUN_GENDER |= {"él": "male", "ella": "female", "sie:female": "female"}
+_ARTICLES = frozenset(
+    ["the", "le", "la", "les", "l’", "l'", "der", "die", "das", "this", "ce", "cette", "el", "los", "las"]
+)
 # Words that stand before a name without being part of it: titles, offices, nationalities.
 
 
@@ -161,7 +214,11 @@ _TITLES = _vocabulary(
     "Ukrainian Israeli Iranian Syrian Turkish Italian Spanish Japanese Indian Polish Dutch Belgian Swiss "
     "Austrian Swedish Norwegian Danish Finnish Greek Brazilian Mexican Australian European Québécois "
     "Quebec US U.S. UK U.K. EU UN NATO Kremlin Elysée Élysée Pentagon Councillor Councilor Conseiller "
-    "Conseillère Bürgermeister Bürgermeisterin Maire Mairesse"
+    "Conseillère Bürgermeister Bürgermeisterin Maire Mairesse Republican Republicans Democratic Democrat "
+    "GOP Conservative Liberal Labour Socialist Green Libertarian Independent Presidential Party "
+    "Presidenta Presidente Senadora Senador Ministra Ministro Alcaldesa Alcalde Diputada Diputado "
+    "Portavoz Señor Señora Sr. Sra. Don Doña Concejal Concejala Stadträtin Stadtrat Abgeordnete "
+    "Abgeordneter Ministerin Minister Sprecherin Sprecher"
 )
 # Capitalised words that start sentences or clauses and are never part of a name.
 _STOP = _vocabulary(
@@ -170,7 +227,16 @@ _STOP = _vocabulary(
     "They He She I You His Her Their Our My Le La Les L Un Une Des Du De Et Mais Ou Donc Puis Ainsi "
     "Alors Lors Dans En Sur Pour Avec Selon Il Elle Ils Elles Nous On Ce Cette Ces Der Die Das Ein Eine "
     "Und Aber Dann Auch Im Am Er Sie Es Wir According Monday Tuesday Wednesday Thursday Friday Saturday "
-    "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche"
+    "Sunday Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche If Both Under Shortly Since Because "
+    "Although Though Even Just Only Not No Yes Now Here There What Who Why How Where Which Is Are Was Were "
+    "Would Can Could Should Do Does Did Has Have Had Each Every All Any Other Another Such Despite "
+    "Among Until Unlike Like Once Over Through Against Within Following Instead Meanwhile Indeed Earlier "
+    "Last Next Today Yesterday Tomorrow Tonight Watch Read Follow Click Photo Update Updated El Los Las "
+    "Una Pero Según Laut Nach Als Wenn Cuando Mientras One Two Three Four Five Six Seven Eight Nine Ten "
+    "Moreover Meantime Amid Between Furthermore Similarly Likewise Overall Still Perhaps Asked Speaking "
+    "Reached Contacted Writing Citing Referring Responding Pressed Told Addressing Across Along Around "
+    "Behind Beyond Inside Outside Near Toward Towards Upon Via Per Throughout Whether Beside Off Out Up "
+    "Down Into Onto United Nuclear Specifically Preceded"
 )
 _PARTICLES = _vocabulary("de da del della di van von der den le la du al bin ibn ben y zu dos das ter")
 _OUTLET_TAIL = re.compile(r"\s+(?:magazine|newspaper|daily|online|radio|tv|television|website)$", re.I)
@@ -289,6 +355,8 @@ class FoundQuote:
     )  # where the attribution is: verb-after, verb-before, according-to, introduced, chain, ...
     via: str | None  # how the name was found: name, surname, pronoun, description
     citation: Citation | None = None
+    speaker_kind: SpeakerKind = SpeakerKind.PERSON  # an ORGANIZATION: "The Harbour Gazette reports"
+    anonymous: bool = False  # a speaker the article describes without naming ("said a Nevada Democrat")
 
 
 @dataclass(slots=True)
@@ -319,6 +387,8 @@ class _Raw:
     citation: Citation | None = None
     context: tuple[str, str] | None = None  # (name, attribution) in context where it stands
     after_colon: bool = False
+    organization: bool = False
+    keep: bool = True  # False: a stretch too short to be a quotation, read only for its attribution
 
 
 @dataclass(slots=True)
@@ -327,6 +397,8 @@ class _Who:
     phrase: str
     name: str | None = None
     head: str | None = None
+    organization: bool = False
+    anonymous: bool = False  # "a Nevada Democrat", "one adviser": somebody the article does not name
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -411,10 +483,19 @@ def _scan(text: str, paragraph: int, start: int, end: int, *, block: bool) -> li
     i = start
     while i < end:
         mark = text[i]
+        if mark == "'" and text.startswith("''", i):
+            # ''doubled apostrophes'' are the double marks of some wire copy; a single mark next to them is
+            # a quotation inside that quotation, which belongs to its host
+            while i < end and text[i] == "'":
+                i += 1
+            continue
         if mark in _MARKS and _can_open(text, i, start):
             close = _find_close(text, i, end)
             if close is None and (mark in _SINGLE or mark == "»"):
                 i += 1
+                continue
+            if mark == "'" and close is not None and text.startswith("''", close):
+                i = close + 1  # a quotation inside one printed in doubled apostrophes belongs to its host
                 continue
             stop = close if close is not None else end
             words_from, words_to = _trim(text, i + 1, stop)
@@ -423,6 +504,9 @@ def _scan(text: str, paragraph: int, start: int, end: int, *, block: bool) -> li
             whole = i == start and not _WORDS.search(rest)
             if words_to > words_from and (_word_count(text[words_from:words_to]) >= MIN_WORDS or whole):
                 found.append(_Raw(i, close, words_from, words_to, style, whole, paragraph))
+            elif words_to > words_from and close is not None:
+                # too short to record (“No,” she said), but its attribution still says who is talking
+                found.append(_Raw(i, close, words_from, words_to, style, False, paragraph, keep=False))
             i = stop + 1
             continue
         i += 1
@@ -457,13 +541,77 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
+_PARTY_TAG = re.compile(r"^\(?[RDI]-[A-Z][A-Za-z.]{1,12}\)?$")  # "R-IN", "D-Wis", "(D-Calif.)"
+
+
 def _tokens(phrase: str) -> list[str]:
-    return [token.strip(',;:!?()[]"“”«»„') for token in phrase.split()]
+    tokens = (token.strip(',;:!?()[]"“”«»„') for token in phrase.split() if not _PARTY_TAG.match(token))
+    return [token for token in tokens if token]
+
+
+# US state and territory codes, as datelines and party tags print them ("Berea, OH", "(R-OH)")
+_STATE_CODES = frozenset(
+    [
+        "AK",
+        "AL",
+        "AR",
+        "AZ",
+        "CA",
+        "CO",
+        "CT",
+        "DC",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "IA",
+        "ID",
+        "IL",
+        "IN",
+        "KS",
+        "KY",
+        "LA",
+        "MA",
+        "MD",
+        "ME",
+        "MI",
+        "MN",
+        "MO",
+        "MS",
+        "MT",
+        "NC",
+        "ND",
+        "NE",
+        "NH",
+        "NJ",
+        "NM",
+        "NV",
+        "NY",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VA",
+        "VT",
+        "WA",
+        "WI",
+        "WV",
+        "WY",
+        "PR",
+        "GU",
+    ]
+)
 
 
 def _is_name_word(token: str) -> bool:
     core = token.removesuffix("’s").removesuffix("'s")
-    if not core or not core[0].isupper() or name_key(core) in _STOP:
+    if not core or not core[0].isupper() or name_key(core) in _STOP or core in _STATE_CODES:
         return False
     return any(ch.isalpha() for ch in core)
 
@@ -473,9 +621,12 @@ def _name_in(phrase: str) -> str | None:
     tokens = _tokens(phrase)
     runs: list[list[str]] = []
     current: list[str] = []
+    joined_by: list[str] = []  # the word before each run
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         if _is_name_word(token):
+            if not current:
+                joined_by.append(tokens[index - 1].casefold() if index else "")
             current.append(token.removesuffix("’s").removesuffix("'s"))
         elif current and token in _PARTICLES and _is_name_word(following):
             current.append(token)
@@ -487,6 +638,11 @@ def _name_in(phrase: str) -> str | None:
         runs.append(current)
     if not runs:
         return None
+    # "Rep. Jo Alden of Ohio", "Ines Varga from Port Elwyn": the place after a person's name is not theirs
+    while len(runs) > 1 and joined_by[len(runs) - 1] in ("of", "for", "from", "in", "at", "de", "aus", "von"):
+        if not any(name_key(token) not in _TITLES for token in runs[-2]):
+            break
+        runs.pop()
     run = runs[-1]
     titled = [index for index, token in enumerate(run) if name_key(token) in _TITLES]
     if titled:
@@ -498,7 +654,76 @@ def _name_in(phrase: str) -> str | None:
     if len(run) > 3:
         keep = 3 if run[-2] in _PARTICLES or re.fullmatch(r"[A-Z]\.", run[-2]) else 2
         run = run[-keep:]
-    return " ".join(run).rstrip(".") if not re.fullmatch(r"[A-Z]\.", run[-1]) else None
+    if re.fullmatch(r"[A-Z]\.", run[-1]):
+        return None
+    return _person_name(" ".join(run).rstrip("."))
+
+
+@lru_cache(maxsize=4096)
+def _gender_of(attribution: str) -> str | None:
+    """The gender a title or role in an attribution shows ("Mrs", "la présidente", "Bürgermeisterin")."""
+    return read_name(attribution).gender
+
+
+@lru_cache(maxsize=4096)
+def _person_name(written: str) -> str:
+    """The name without the titles, roles and party tags quotecheck.names recognises ("Capt. Ines Varga")."""
+    reading = read_name(written)
+    if reading.name and (reading.titles or reading.party) and not reading.generic:
+        return reading.name
+    return written
+
+
+# Words that head the name of a body that speaks: "The Harbour Gazette reports", "a Quill campaign
+# statement said", "le ministère de l’Intérieur a indiqué", "die Stadtverwaltung erklärte".
+_ORGANIZATION_WORDS = _vocabulary(
+    "campaign campaigns committee department ministry party agency commission council court institute "
+    "foundation association union company corporation corp inc bank university network newspaper magazine "
+    "post times journal news tribune herald gazette press reuters cnn nbc abc cbs msnbc bbc npr afp ap "
+    "politico administration government office police board group organization organisation coalition "
+    "center centre fund pac service bureau agency authority federation league alliance network "
+    "ministère parti gouvernement mairie conseil syndicat commission comité préfecture entreprise "
+    "ministerium partei regierung stadtverwaltung verband gewerkschaft kommission zeitung behörde "
+    "ministerio partido gobierno ayuntamiento sindicato comisión consejo asociación empresa periódico"
+)
+_ORGANIZATION_LINK = _vocabulary("of for de du des d’ d' der für del")
+
+
+def _organization_in(phrase: str) -> str | None:
+    """The body a phrase names as the speaker, when its head word is an organisation's ("The Harbour
+    Gazette", "the Quill campaign", "le ministère de l’Intérieur"); None for a person ("Gazette editor
+    Ines Varga") or a body nobody names ("the campaign")."""
+    tokens = [token.removesuffix("’s").removesuffix("'s") for token in _tokens(phrase)]
+    heads = [i for i, token in enumerate(tokens) if name_key(token) in _ORGANIZATION_WORDS]
+    if not heads:
+        return None
+    head = heads[-1]
+    end = head + 1
+    # a complement: "Department of Justice", "ministère de l’Intérieur"
+    while (
+        end + 1 < len(tokens)
+        and name_key(tokens[end]) in _ORGANIZATION_LINK
+        and re.sub(r"^[ld][’']", "", tokens[end + 1])[:1].isupper()
+    ):
+        end += 2
+        while end < len(tokens) and tokens[end][:1].isupper():
+            end += 1
+    if end < len(tokens) and any(_is_name_word(token) for token in tokens[end:]):
+        return None  # a person after the body: "Gazette editor Ines Varga"
+    start = head
+    while start > 0 and (_is_name_word(tokens[start - 1]) or tokens[start - 1] in ("&", "and")):
+        start -= 1
+    named = tokens[start:end]
+    alone = len(named) == 1 and not named[0].isupper() and not (named[0][:1].isupper() and start == 0)
+    if alone or not any(token[:1].isupper() for token in named):
+        return None  # "the campaign", "the Post" (a description, resolved elsewhere)
+    return " ".join(named).strip(".,") or None
+
+
+_MEMBER_OF = re.compile(
+    r"^(?P<person>(?:[A-ZÀ-ÖØ-Þ][\w’'.-]*\s+){1,4}[A-ZÀ-ÖØ-Þ][\w’'.-]*)\s+(?:of|at|from|with|de|du|von|vom|del)\s"
+)
+_INDEFINITE = frozenset(["a", "an", "one", "another", "un", "une", "ein", "eine", "einer", "uno", "una"])
 
 
 def _who(phrase: str) -> _Who | None:
@@ -510,19 +735,150 @@ def _who(phrase: str) -> _Who | None:
     low = phrase.casefold()
     if low in _PRONOUNS:
         return _Who("pronoun", phrase)
+    member = _MEMBER_OF.match(phrase)
+    if member is not None and _organization_in(member["person"]) is None:
+        # "Ines Varga of the Harbour Institute": the person, not the body she speaks from
+        person = _name_in(member["person"])
+        if person is not None and " " in person:
+            return _Who("name", phrase, name=person)
+    organization = _organization_in(phrase)
+    if organization is not None:
+        return _Who("name", phrase, name=organization, organization=True)
     name = _name_in(phrase)
     if name is not None:
         return _Who("name", phrase, name=name)
     first = words[0].casefold()
     if first in _ARTICLES or first.startswith(("l’", "l'")):
         return _Who("description", phrase, head=words[-1].casefold().strip(".,"))
+    if first in _INDEFINITE and 1 < len(words) <= 8 and all(not w[:1].isdigit() for w in words):
+        return _Who("description", phrase, head=words[-1].casefold().strip(".,"), anonymous=True)
     return None
 
 
+_LEADING = re.compile(
+    r"^(?:(?:But|And|Yet|Still|So|Later|Now|Meanwhile|Instead|Then|Also|However|Earlier|Separately|Indeed|"
+    r"Mais|Et|Puis|Ensuite|Aber|Und|Doch|Pero|Y|Luego|Además)\b,?\s+)?"
+)
+_SUBJECT_PRONOUNS = frozenset(
+    ["he", "she", "they", "il", "elle", "ils", "elles", "er", "sie", "él", "ella", "ellos", "ellas"]
+)
+
+
+_DATELINE = re.compile(r"^[A-ZÀ-Þ .,'’-]{3,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s*")
+
+
+_APPOSITION = re.compile(
+    r"^(?P<role>(?:[Tt]he|[Ll]a|[Ll]e|[Ll]’|[Dd]er|[Dd]ie|[Ee]l)\s*[^,;:]{2,80}),\s+"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w’'.-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w’'.-]+){1,3}),\s+(?=[a-zà-ÿ])"
+)
+
+
+def _leading_run(tokens: list[str]) -> list[str]:
+    """The capitalised words a sentence opens on, with particles and a role word between them ("Board chair
+    Ingrid Solberg-Maas", "Pierre de Vallon"), up to a comma."""
+    run: list[str] = []
+    for index, token in enumerate(tokens):
+        core = token.rstrip(",")
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        inside = run and following[:1].isupper() and (core in _PARTICLES or name_key(core) in ROLE_WORDS)
+        if core[:1].isupper() or inside:
+            run.append(core)
+            if token.endswith(","):
+                break
+            continue
+        break
+    return run
+
+
+def _subject(prefix: str, depth: int = 0) -> _Who | None:
+    """The subject a sentence opens on, before the quotation it goes on to ("Ferreira, who led the
+    opposition, called the plan", "She vowed to", "The senator described it as"): whose words a quotation
+    inside reported speech is. An opening circumstance ("Moreover,", "Citing the report,") is passed over."""
+    prefix = _DATELINE.sub("", prefix.lstrip(_SPACE + "\n\"“”«»„‘’'(—–-"))
+    prefix = _LEADING.sub("", prefix)
+    tokens = prefix.split()
+    if not tokens:
+        return None
+    first = tokens[0].strip(",")
+    if first.casefold() in _SUBJECT_PRONOUNS:
+        return _Who("pronoun", first)
+    according = re.match(rf"(?i:{_ACCORDING})\s+", prefix)
+    if according is not None:
+        # "According to Ferreira, the council “…”", "Selon la présidente, …", "Laut Brenner ist …"
+        rest = prefix[according.end() :]
+        comma = rest.find(",")
+        phrase = rest[:comma] if 0 < comma <= 80 else " ".join(_leading_run(rest.split()))
+        return _who(phrase) if phrase else None
+    apposition = _APPOSITION.match(prefix)
+    if apposition is not None and any(name_key(word) in ROLE_WORDS for word in apposition["role"].split()):
+        # "La présidente du conseil, Hélène Dufresne-Arcan, a présenté …"
+        name = _name_in(apposition["name"])
+        if name is not None:
+            return _Who("name", f"{apposition['role']}, {apposition['name']}", name=name)
+    opener = first[:1].isupper() and (
+        name_key(first) in _STOP or first.endswith("ing") or first.casefold() in _ARTICLES
+    )
+    if opener and first.casefold() in _ARTICLES and len(tokens) > 1 and tokens[1][:1].isupper():
+        tokens = tokens[1:]  # "The Harbour Gazette’s Ines Varga"
+    elif first[:1].islower() or (opener and first.casefold() not in _ARTICLES):
+        comma = prefix.find(", ")
+        if depth < 2 and comma > 0 and first[:1].isupper():
+            return _subject(prefix[comma + 2 :], depth + 1)
+        if first.casefold() not in _ARTICLES:
+            return None
+    first = tokens[0].strip(",")
+    role: list[str] = []
+    if first.casefold() in _ARTICLES:
+        # "La alcaldesa Lucía Ferrán presentó", "the senator Jo Alden"
+        j = 1
+        while j < len(tokens) and tokens[j][:1].islower() and name_key(tokens[j]) in ROLE_WORDS:
+            j += 1
+        if 1 < j < len(tokens) and tokens[j][:1].isupper():
+            role, tokens = tokens[:j], tokens[j:]
+    run = _leading_run(tokens)
+    if run and not any(_is_name_word(token) for token in run):
+        run = []
+    if not run:
+        if first.casefold() in _ARTICLES and len(tokens) > 1:
+            # "the senator", "la présidente": a description of somebody introduced earlier
+            for token in tokens[1:4]:
+                if not token[:1].islower():
+                    break
+                head = token.strip(",").casefold()
+                if head.endswith(("’s", "'s")):
+                    continue
+                return _Who("description", " ".join(tokens[: tokens.index(token) + 1]), head=head)
+        return None
+    phrase = " ".join(run)
+    organization = _organization_in(phrase)
+    if organization is not None:
+        return _Who("name", phrase, name=organization, organization=True)
+    name = _name_in(phrase)
+    if name is None:
+        return None
+    return _Who("name", " ".join([*role, *run]), name=name)
+
+
+def _title_cased(sentence: str) -> bool:
+    """A headline or a heading set in Title Case or capitals ("Senator Slams The Harbour Plan"): its
+    capitalised words are no one's name for sure, and it introduces no speaker."""
+    long = [word for word in _WORDS.findall(sentence) if len(word) > 3]
+    return len(long) >= 3 and all(word[:1].isupper() for word in long)
+
+
 def _who_after_verb(rest: str) -> str:
-    """The phrase after "said" that names the speaker: up to a clause mark or a circumstance."""
-    cut = _WHO_END.search(rest)
-    return rest[: cut.start()] if cut is not None else rest
+    """The phrase after "said" that names the speaker: up to a clause mark or a circumstance; a person only
+    described keeps the whole description ("a longtime adviser to the mayor")."""
+    first = rest.split(maxsplit=1)[0].casefold() if rest.strip() else ""
+    if first in _INDEFINITE:
+        described = re.match(r"[^,;:.!?()\[\]]+", rest)
+        if described is not None and len(described.group().split()) <= 10:
+            return re.sub(r"\s+(?:who|that|which|on|in|last|this|during)\s.*$", "", described.group())
+    for cut in _WHO_END.finditer(rest):
+        if cut.group() == "." and _ABBREVIATION.search(rest[: cut.start()]):
+            continue  # "said Army Capt. Ines Varga", "said Rep. Jo Alden"
+        return rest[: cut.start()]
+    return rest
 
 
 class _Extractor:
@@ -532,6 +888,11 @@ class _Extractor:
         self.names: list[str] = []  # full names seen, in order
         self.history: list[tuple[str, str]] = []  # (name, attribution as written) of each mention
         self.citations: list[Citation] = []
+        self.genders: dict[str, str] = {}
+        self.organizations: set[str] = set()  # the names that are bodies, not people
+        self.anonymous: set[str] = set()  # descriptions of people the article does not name
+        self.previous: _Raw | None = None  # the quotation attributed last
+        self._name_uses: dict[str, bool] = {}
 
     # names -----------------------------------------------------------------------------------------------
     def full_name(self, name: str) -> tuple[str, str]:
@@ -544,8 +905,12 @@ class _Extractor:
         return name, "name"
 
     def remember(self, name: str, attribution: str) -> None:
-        if name not in self.names and " " in name:
+        if name not in self.names and " " in name and name not in self.anonymous:
             self.names.append(name)
+        if name not in self.genders:
+            gender = _gender_of(attribution)
+            if gender is not None:
+                self.genders[name] = gender
         self.history.append((name, attribution))
 
     def resolve(self, who: _Who) -> tuple[str, str, str] | None:
@@ -553,7 +918,15 @@ class _Extractor:
         if who.kind == "name":
             assert who.name is not None
             name, via = self.full_name(who.name)
+            if " " not in name and not who.organization and not self._used_as_name(name):
+                return None  # "Fifteen said", "Oh, …": capitalised only because it opens the sentence
+            if who.organization:
+                self.organizations.add(name)
             return name, who.phrase, via
+        if who.anonymous:
+            # said nobody by name: the description itself, as an anonymous speaker of this article
+            self.anonymous.add(who.phrase)
+            return who.phrase, who.phrase, "anonymous"
         if not self.history:
             return None
         if who.kind == "description":
@@ -562,8 +935,23 @@ class _Extractor:
                 if who.head and who.head in attribution.casefold():
                     return name, attribution, "description"
             return None
-        name, attribution = self.history[-1]
+        # "she said": the person last in view whom nothing shows to be of the other gender
+        wanted = _PRONOUN_GENDER.get(who.phrase.casefold())
+        people = [(n, a) for n, a in reversed(self.history[-8:]) if n not in self.organizations]
+        if wanted is not None:
+            # one of the last people in view whom a title shows to be of that gender, else one whom
+            # nothing shows to be of the other
+            recent = list(dict.fromkeys(n for n, _ in people))[:3]
+            shown = [(n, a) for n, a in people if n in recent and self.gender(n) == wanted]
+            people = shown or [(n, a) for n, a in people if self.gender(n) in (None, wanted)]
+        if not people:
+            return None
+        name, attribution = people[0]
         return name, attribution, "pronoun"
+
+    def gender(self, name: str) -> str | None:
+        """A speaker's grammatical gender, when a title or role the article gave them shows it."""
+        return self.genders.get(name)
 
     # narrative ---------------------------------------------------------------------------------------------
     def narrate(self, start: int, end: int) -> None:
@@ -571,18 +959,61 @@ class _Extractor:
         for s_start, s_end in _sentences(self.text, start, end):
             sentence = self.text[s_start:s_end]
             subject: str | None = None
-            for match in [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence)]:
-                who = _who(match["who"])
+            # a heading on a line of its own, in Title Case or capitals, names for sure only who the article
+            # names again below it ("Varga Slams Harbour Plan" yes, "Harbour Plan" no)
+            heading = self._own_line(s_start, s_end) and _title_cased(sentence)
+            opening = _subject(sentence)
+            matches = [*_INTRO.finditer(sentence), *_SUBJECT.finditer(sentence), None]
+            for match in matches:
+                who = _who(match["who"]) if match is not None else opening
                 if who is None or who.kind != "name" or who.name is None:
                     continue
-                if match.re is _SUBJECT and " " not in who.name:
+                if (match is None or match.re is _SUBJECT) and " " not in self.full_name(who.name)[0]:
                     continue  # a sentence opening on one capitalised word names no one for sure
+                if heading and not self._named_below(who.name, s_end):
+                    continue
                 resolved = self.resolve(who)
                 if resolved is not None:
                     subject = resolved[0]
                     self.remember(resolved[0], resolved[1])
                 break
             self.cite(s_start, s_end, subject or (self.history[-1][0] if self.history else None))
+            self.mentions(sentence)
+
+    def _own_line(self, start: int, end: int) -> bool:
+        before = self.text[:start].rstrip(_SPACE)
+        after = self.text[end:].lstrip(_SPACE)
+        return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+    def _used_as_name(self, word: str) -> bool:
+        """Whether a lone capitalised word may be a name: not a common word the article also writes in lower
+        case ("Fifteen said", "Challenged on it, …"), nor a word in capitals only ever at a sentence's start
+        (a dateline's "WASHINGTON")."""
+        if word not in self._name_uses:
+            lower = word.casefold()
+            common = lower != word and re.search(rf"(?<![\w’'-]){re.escape(lower)}(?![\w’'-])", self.text)
+            inside = rf"[a-zà-ÿ,;]\s+{re.escape(word)}(?![\w-])"
+            shouted = len(word) > 3 and word.isupper() and re.search(inside, self.text) is None
+            self._name_uses[word] = not common and not shouted
+        return self._name_uses[word]
+
+    def _named_below(self, name: str, after: int) -> bool:
+        surname = name.split()[-1]
+        return re.search(rf"(?<![\w’'-]){re.escape(surname)}(?![\w’'-])", self.text[after:]) is not None
+
+    def mentions(self, sentence: str) -> None:
+        """Full names mentioned anywhere ("talked to host Hugh Varga"), so that a surname alone later
+        ("Varga said") is given the full name; the first person of a surname keeps it."""
+        for match in _MENTION.finditer(sentence):
+            name = _name_in(match.group())
+            if name is None or " " not in name or name in self.names:
+                continue
+            words = name.split()
+            if any(name_key(word) in _TITLES or name_key(word) in _STOP for word in words):
+                continue
+            surname = words[-1].casefold()
+            if not any(known.split()[-1].casefold() == surname for known in self.names):
+                self.names.append(name)
 
     def cite(
         self, start: int, end: int, speaker: str | None, *, patterns: Sequence[re.Pattern[str]] = ()
@@ -639,12 +1070,31 @@ class _Extractor:
     def attribute(self, raw: _Raw, before: tuple[int, int], after: tuple[int, int]) -> None:
         """Give a quotation its speaker from the words around it; else note the speaker in context."""
         text = self.text
+        previous = self.previous
+        self.previous = raw
+        between = text[before[0] : before[1]]
+        if (
+            previous is not None
+            and previous.speaker is not None
+            and previous.paragraph == raw.paragraph
+            and previous.form == "verb-after"
+            and previous.close is not None
+            and between.rstrip(_SPACE).endswith(",")
+            and not _cuts(between)
+        ):
+            # “The risk,” said Ines Varga, an economist, “is that …”: one quotation cut by its attribution
+            raw.speaker, raw.attribution, raw.via = previous.speaker, previous.attribution, previous.via
+            raw.form, raw.citation = "verb-after", previous.citation
+            return
         ends_sentence = bool(re.search(r"[.!?…]$", text[raw.start : raw.end]))
         after_text = text[after[0] : after[1]]
         head = after_text[: _sentence_head(after_text)]
         clause = head.lstrip(_SPACE + "\n,;–—-.!?")
         skipped = len(head) - len(clause)
-        found = self._after(clause, ends_sentence)
+        asks = re.search(r"[!?]$", text[raw.start : raw.end]) is not None
+        found = self._after(clause, ends_sentence, asks)
+        if found is None and not ends_sentence:
+            found = self._end_cue(clause)
         window = (after[0] + skipped, after[0] + len(head))
         if found is None:
             before_text = text[before[0] : before[1]]
@@ -652,6 +1102,23 @@ class _Extractor:
             raw.after_colon = tail.rstrip(_SPACE + "\n").endswith(":")
             found = self._before(tail)
             window = (before[1] - len(tail), before[1])
+        if found is None:
+            line_start = text.rfind("\n", 0, raw.open) + 1
+            prefix = text[line_start : raw.open]
+            prefix = prefix[_sentence_tail(prefix) :]
+            # "Quill: “…”" is a headline's or a transcript's form, not a sentence's subject
+            colon = prefix.rstrip(_SPACE).endswith(":")
+            bare = colon and raw.paragraph < HEADLINE_PARAGRAPHS and not re.search(r"\b[a-zà-ÿ]", prefix)
+            aside = _ASIDE.search(prefix)
+            who = _who(aside["who"]) if aside is not None else None
+            if (who is None or who.kind != "name") and colon and not bare and len(prefix.split()) <= 12:
+                # "Former Mayor Ana Brisk:“…”", as a transcript prints a turn
+                who = _who(prefix.rstrip(_SPACE + ":"))
+            if who is None or who.kind != "name":
+                who = None if bare else _subject(prefix)
+            if who is not None:
+                found = who, "subject"
+                window = (raw.open - len(prefix), raw.open)
         if found is None:
             raw.context = self.history[-1] if self.history else None
             return
@@ -662,29 +1129,73 @@ class _Extractor:
             return
         raw.speaker, raw.attribution, raw.via = resolved
         raw.form = form
+        if who.organization:
+            self.organizations.add(raw.speaker)
         self.remember(raw.speaker, raw.attribution)
         cited = self.cite(*window, raw.speaker) or self.cite(*window, raw.speaker, patterns=[_TOLD_AFTER])
         raw.citation = cited[0] if cited else None
 
-    def _after(self, clause: str, ends_sentence: bool) -> tuple[_Who, str] | None:
+    def _after(self, clause: str, ends_sentence: bool, asks: bool = False) -> tuple[_Who, str] | None:
         if not clause:
             return None
-        if _AFTER_INVERTED.match(clause):
-            return _Who("pronoun", clause.split()[0]), "verb-after"
-        match = _AFTER_VERB_FIRST.match(clause)
+        inverted = _AFTER_INVERTED.match(clause)
+        if inverted is not None:
+            words = inverted.group().split()
+            pronoun = words[-1] if words[-1] != "hinzu" else words[-2]
+            if "-" in words[-1] or "-" in words[0]:
+                pronoun = words[0].split("-")[-1] if len(words) == 1 else words[0].rsplit("-", 1)[-1]
+            # "sagte sie": a singular verb makes "sie" one woman
+            if pronoun == "sie" and not words[0].endswith("en"):
+                pronoun = "sie:female"
+            return _Who("pronoun", pronoun), "verb-after"
+        match = _AFTER_VERB_FIRST.match(clause) or _AFTER_SO.match(clause)
         if match is not None:
             who = _who(_who_after_verb(match["who"]))
             if who is not None:
                 according = re.match(_ACCORDING, match["verb"], re.I) is not None
                 return who, "according-to" if according else "verb-after"
+        match = _AFTER_APPOSITIVE.match(clause)
+        if match is not None and _subject(match["who"]) is not None:
+            # "…," Ingrid Solberg-Maas, who chairs the board, said.
+            who = _who(match["who"])
+            if who is not None:
+                return who, "verb-after"
+        if match is not None and re.fullmatch(r"[^A-ZÀ-ÖØ-Þ]+", match["who"]):
+            # "…," his sister, Ines Varga, wrote.: the name set beside a description
+            who = _who(match["apposition"])
+            if who is not None and who.kind == "name" and not who.organization:
+                return who, "verb-after"
         match = _AFTER_WHO_FIRST.match(clause)
+        if match is not None and _NEW_CLAUSE.match(clause):
+            match = None  # "… “leading from behind” and Varga says …": a new clause and its own cue
+        if match is not None and re.search(r"\b(?:was|were|is|are|been|being)\b", match["who"]):
+            match = None  # "… Varga’s move was first reported by the Gazette": no speaker before the verb
         if match is not None:
             # After a quotation that ends its sentence, only a short clause is its attribution
             # ("Go!" he shouted.); a new sentence that merely starts with a name is not.
-            if ends_sentence and (len(match["rest"].split()) > 6 or len(match["who"].split()) > 4):
+            long_rest = len(match["rest"].split()) > 6 and not match["rest"].startswith(",")
+            # a question or an exclamation goes on into its attribution however long ("“Who knows?”
+            # Varga told the harbour radio in an interview aired on Monday when asked …")
+            asked = asks and len(match["who"].split()) <= 2
+            if ends_sentence and not asked and (long_rest or len(match["who"].split()) > 4):
                 return None
             who = _who(match["who"])
             if who is not None:
+                return who, "verb-after"
+        return None
+
+    def _end_cue(self, clause: str) -> tuple[_Who, str] | None:
+        """A sentence that goes on after its quotation and ends on the cue ("“…” about the decision, said
+        Ines Varga, a biologist.", "“…” would be fine, Tomas Ferreira said on Monday.")."""
+        match = _END_VERB_FIRST.search(clause)
+        if match is not None:
+            who = _who(_who_after_verb(match["who"]))
+            if who is not None:
+                return who, "verb-after"
+        match = _END_WHO_FIRST.search(clause)
+        if match is not None:
+            who = _who(match["who"])
+            if who is not None and who.kind != "description":
                 return who, "verb-after"
         return None
 
@@ -695,12 +1206,51 @@ class _Extractor:
             return None
         match = _BEFORE_ACCORDING.search(tail)
         if match is not None:
-            who = _who(match["who"])
+            phrase = match["who"]
+            if phrase[:1].isupper():  # "laut Brenner ist der Plan": the name, not the nouns after it
+                phrase = " ".join(_leading_run(phrase.split())) or phrase
+            who = _who(phrase)
             if who is not None:
                 return who, "according-to"
-        match = _BEFORE_WHO_VERB.search(tail)
-        if match is not None and len(match["rest"].split()) <= 15:
-            who = _who(match["who"])
+        # the cue nearest the quotation first: "After Varga asked him, Ferreira replied, “…”"
+        for verb in reversed(list(_CUE_VERB.finditer(tail))):
+            rest = tail[verb.end() :]
+            if len(rest.split()) > 15 or re.search(r"[;:]", rest):
+                break
+            clause_start = max(tail.rfind(",", 0, verb.start()), tail.rfind(";", 0, verb.start())) + 1
+            phrase = tail[clause_start : verb.start()]
+            first = phrase.split()[0].casefold() if phrase.strip() else ""
+            if clause_start > 0 and first in (
+                "",
+                "who",
+                "which",
+                "a",
+                "an",
+                "the",
+                "qui",
+                "der",
+                "die",
+                "que",
+            ):
+                # "Ines Varga, who chairs the board, told …", "Ines Varga, a biologist who …, said":
+                # the name the sentence opens on, before its apposition
+                opening = _subject(tail[:clause_start])
+                if opening is not None and (
+                    opening.kind == "pronoun"
+                    or (opening.kind == "name" and " " in self.full_name(opening.name or "")[0])
+                ):
+                    return opening, "verb-before"
+            trailing = _TRAILING_SUBJECT.search(phrase)
+            if trailing is not None:
+                # "… grew so heated that Gov. Jo Alden said": the subject of the clause the cue is in
+                phrase = trailing["who"]
+            if not phrase.strip() or len(phrase) > 120:
+                continue
+            who = _who(phrase)
+            if who is not None and who.kind == "name" and re.search(r"\s[a-z]", phrase):
+                # "Carson took the stage at the Grand Hotel and called it …": the clause's subject
+                opening = _subject(phrase)
+                who = opening if opening is not None and opening.kind != "description" else who
             if who is not None:
                 return who, "verb-before"
         return None
@@ -753,7 +1303,7 @@ def extract_article(
             extractor.attribute(raw, (position, raw.open), (after_start, max(after_start, next_open)))
             position = after_start
         extractor.narrate(position, end)
-        raws.extend(found)
+        raws.extend(raw for raw in found if raw.keep)
     _chains(raws)
     # a block quotation in a run takes the attribution any part of the run has, else the speaker in context
     by_chain: dict[int, list[_Raw]] = {}
@@ -779,6 +1329,13 @@ def extract_article(
         chain: any(_ELISION.search(text[m.start : m.end]) for m in members)
         for chain, members in by_chain.items()
     }
+    for raw in raws:
+        if not raw.speaker:
+            continue
+        possessive = re.search(r"[’']s\s*$", text[max(0, raw.open - 4) : raw.open]) is not None
+        if (possessive or raw.form not in ("verb-after", "chain")) and _reads_as_title(text, raw):
+            raw.speaker = raw.attribution = raw.form = raw.via = None
+            raw.citation = None
     attributed: list[FoundQuote] = []
     unattributed: list[FoundQuote] = []
     for raw in raws:
@@ -796,6 +1353,12 @@ def extract_article(
             form=raw.form,
             via=raw.via,
             citation=citation,
+            speaker_kind=(
+                SpeakerKind.ORGANIZATION
+                if raw.speaker is not None and raw.speaker in extractor.organizations
+                else SpeakerKind.PERSON
+            ),
+            anonymous=raw.speaker is not None and raw.speaker in extractor.anonymous,
         )
         (attributed if raw.speaker else unattributed).append(found_quote)
     if headline is None and headline_at is None:
@@ -825,6 +1388,27 @@ def extract_article(
     return Extraction(text, title_text, quotes, unattributed, extractor.citations, speakers)
 
 
+_TITLE_SMALL = frozenset(
+    {
+        "of", "the", "a", "an", "and", "or", "in", "on", "for", "to", "with", "at", "by", "from", "de", "la",
+        "le", "les", "du", "des", "et", "der", "die", "das", "und", "y", "el", "los",
+    }
+)  # fmt: skip
+
+
+def _reads_as_title(text: str, raw: _Raw) -> bool:
+    """A short stretch in Title Case that ends no sentence ("Gang of Eight", "Let’s Get Loud") names a work,
+    a group or a slogan: not somebody's statement."""
+    if raw.block or raw.after_colon:
+        return False
+    words = text[raw.start : raw.end]
+    if re.search(r"[.!?…,]$", words):
+        return False
+    found = _WORDS.findall(words)
+    small = [word for word in found if not word[0].isupper()]
+    return len(found) <= 8 and len(small) < len(found) and all(word in _TITLE_SMALL for word in small)
+
+
 def _context_fits(text: str, raw: _Raw) -> bool:
     """An unattributed quotation goes to the speaker in context when it reads as their words: a block quote,
     one introduced by a colon, or a whole sentence that is not a Title Cased name of something."""
@@ -832,7 +1416,7 @@ def _context_fits(text: str, raw: _Raw) -> bool:
         return True
     words = _WORDS.findall(text[raw.start : raw.end])
     capitalised = sum(1 for word in words if word[0].isupper())
-    return len(words) >= CONTEXT_MIN_WORDS and words[0][0].isupper() and capitalised * 2 < len(words)
+    return len(words) >= MIN_WORDS and capitalised * 2 < len(words)
 
 
 def _cited_for(citations: list[Citation], speaker: str | None, position: int) -> Citation | None:
@@ -937,16 +1521,26 @@ def _headline_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _title(text: str, paragraphs: list[tuple[int, int]]) -> str | None:
-    """A title for an article given none: its headline, else its first line that reads like one."""
+    """A title for an article given none: a headline above the body, else the first line that reads like
+    one (three words or more) above the body, else the first line; never a paragraph from the middle."""
+    lines: list[str] = []
     for start, end in paragraphs[:HEADLINE_PARAGRAPHS]:
         line = text[start:end]
-        if len(line) <= HEADLINE_LENGTH and "\n" not in line and _HEADLINE.match(line):
+        if len(line) > HEADLINE_LENGTH:
+            lines.append(" ".join(line.split("\n")[0].split()))
+            break  # the body has started
+        if "\n" not in line and _HEADLINE.match(line):
             return line
-    for start, end in paragraphs:
-        line = " ".join(text[start:end].split())
-        if len(_WORDS.findall(line)) >= 3:
-            return line if len(line) <= HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
-    return None
+        lines.extend(" ".join(part.split()) for part in line.split("\n"))
+    if not lines:
+        return None
+    line = next((line for line in lines if len(_WORDS.findall(line)) >= 3), lines[0])
+    if not _WORDS.search(line):
+        return None
+    if len(line) <= HEADLINE_LENGTH:
+        return line
+    cut = _sentence_head(line[:HEADLINE_LENGTH] + " ")
+    return line[:cut] if 0 < cut < HEADLINE_LENGTH else line[: HEADLINE_LENGTH - 1].rstrip() + "…"
 
 
 # --- reading files -------------------------------------------------------------------------------------------------
@@ -1098,6 +1692,7 @@ class QuoteReport:
     relation: AppearanceRelation
     style: str
     speaker: str  # the speaker recorded
+    speaker_kind: SpeakerKind  # PERSON or ORGANIZATION, as recorded
     name_in_text: str  # the name the article gives (after surnames and pronouns)
     attribution: str | None
     form: str | None
@@ -1153,13 +1748,15 @@ class _Importer:
         self.resolved: dict[str, str] = {}
         self.links: dict[Citation, _Link] = {}
 
-    def speaker(self, name: str) -> Speaker:
+    def speaker(
+        self, name: str, kind: SpeakerKind = SpeakerKind.PERSON, *, anonymous: bool = False
+    ) -> Speaker:
         key = name_key(name)
         if key in self.speakers:
             return self.speakers[key]
-        speaker = self._find(name)
+        speaker = None if anonymous else self._find(name)
         if speaker is None:
-            speaker = create_speaker(self.session, name=name)
+            speaker = create_speaker(self.session, name=name, kind=kind, anonymous=anonymous)
             self.new.append(speaker.name)
         self.speakers[key] = speaker
         self.resolved[name] = speaker.name
@@ -1405,7 +2002,9 @@ def _import(
         home = home or (find_outlet(session, article.site) if article.site else None)
     importer = _Importer(session, published)
     # (every extracted quote has a speaker: the ones nobody is named for are in `extraction.unattributed`)
-    speakers = [importer.speaker(q.speaker or "") for q in extraction.quotes]
+    speakers = [
+        importer.speaker(q.speaker or "", q.speaker_kind, anonymous=q.anonymous) for q in extraction.quotes
+    ]
     links = [
         importer.link(q.citation, speaker) if q.citation is not None else None
         for q, speaker in zip(extraction.quotes, speakers, strict=True)
@@ -1487,6 +2086,7 @@ def _import(
             relation=relation,
             style=found.style,
             speaker=speaker.name,
+            speaker_kind=speaker.kind,
             name_in_text=found.speaker or speaker.name,
             attribution=found.attribution,
             form=found.form,

@@ -18,6 +18,7 @@ from quotecheck.api.types import (
     PossibleDuplicate,
     Source,
     Speaker,
+    SpeakerKind,
     Verdict,
     _need,
 )
@@ -95,6 +96,9 @@ class FoundQuotation:
     text: str
     relation: AppearanceRelation  # type: ignore[valid-type]
     speaker_name: str
+    speaker_kind: SpeakerKind = strawberry.field(  # type: ignore[valid-type]
+        description="PERSON, or ORGANIZATION for a body that speaks (“The Gazette reports”)."
+    )
     attribution_as_written: str | None
     cited_as: str | None
     check_verdict: Verdict | None  # type: ignore[valid-type]
@@ -258,6 +262,7 @@ class ImportMutations:
                     text=found.text,
                     relation=found.relation,
                     speaker_name=found.speaker,
+                    speaker_kind=found.speaker_kind,
                     attribution_as_written=found.attribution,
                     cited_as=found.cited_as,
                     check_verdict=found.verdict,
