@@ -14,6 +14,7 @@ from quotecheck.enums import FactCheckStatus, Verdict
 from quotecheck.errors import Conflict, NotFound, ValidationError
 from quotecheck.global_ids import encode_id
 from quotecheck.models import Appearance, Evidence, FactCheck, Interview, Quote, Source, Speaker, Topic
+from quotecheck.names import is_generic_label
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
 from quotecheck.services import audit
@@ -106,8 +107,10 @@ def _digest(*parts: object) -> str:
 
 
 def _attributable(speaker: Speaker, field: str) -> None:
-    """A quote is attributed to a person, never to a transcript's "Question" or "Speaker 1"."""
-    if speaker.anonymous:
+    """A quote is attributed to someone, never to a transcript's "Question" or "Speaker 1". A source an article
+    describes without naming ("said a harbour official", an anonymous speaker of that article) is how the
+    article attributes the words, so a quote may carry it; a generic label names nobody and says nothing."""
+    if speaker.anonymous and is_generic_label(speaker.name):
         raise ValidationError(
             f"{speaker.name!r} is an unidentified participant of one transcript, not a person a quote can be "
             "attributed to; identify them first (rename the speaker, or merge it into the right one)",
