@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quotecheck import paraphrase
@@ -16,11 +16,12 @@ from quotecheck.enums import Verdict
 from quotecheck.errors import ValidationError
 from quotecheck.matching import Document, Outcome, Span, check, words
 from quotecheck.matching import shingles as terms_of
-from quotecheck.models import Appearance, Quote, Shingle, Source, Speaker, Turn
+from quotecheck.models import Shingle, Source, Speaker, Turn
 from quotecheck.partial_date import PartialDate
 from quotecheck.services import _validate as v
-from quotecheck.services.index import evidence_conditions, shingle_hash
+from quotecheck.services.index import shingle_hash
 from quotecheck.services.paraphrases import candidates
+from quotecheck.services.passages import window_documents
 from quotecheck.services.speakers import Candidate, get_speaker, resolve_name, unambiguous
 
 __all__ = [
@@ -140,101 +141,7 @@ def _documents(
         if len(spots) == 2 and spots[1][0] <= spots[0][1] + reach:  # close enough: one window
             spots = [(spots[0][0], max(spots[0][1], spots[1][1]))]
         windows += [(source_id, lo, hi) for lo, hi in spots]
-    spans = _spans(session, sources, windows)
-    wanted = [(sid, lo, hi) for sid, lo, hi in windows if spans.get((sid, lo))]
-    if not wanted:
-        return []
-    # Every window's text in one statement: only the characters around the hits leave the database.
-    cuts = union_all(
-        *(
-            select(literal(n).label("n"), func.substr(Source.text, lo + 1, hi - lo).label("cut")).where(
-                Source.id == sid
-            )
-            for n, (sid, lo, hi) in enumerate(wanted)
-        )
-    )
-    texts = {n: cut or "" for n, cut in session.execute(select(cuts.subquery()))}
-    documents = []
-    for n, (source_id, lo, _hi) in enumerate(wanted):
-        source = sources[source_id]
-        documents.append(
-            Document(
-                source_id, source.title, texts.get(n, ""), source.kind.is_primary, spans[(source_id, lo)]
-            )
-        )
-    return documents
-
-
-def _spans(
-    session: Session, sources: dict[int, Any], windows: list[tuple[int, int, int]]
-) -> dict[tuple[int, int], list[Span]]:
-    """Per window, the turns (or quoted appearances) overlapping it, clipped to it, in window coordinates."""
-    result: dict[tuple[int, int], list[Span]] = defaultdict(list)
-
-    def overlapping(source: Any, start: Any, end: Any) -> Any:
-        return or_(*(and_(source == sid, end > lo, start < hi) for sid, lo, hi in windows))
-
-    def place(source_id: int, start: int, end: int, **fields: Any) -> None:
-        for sid, lo, hi in windows:
-            if sid == source_id and end > lo and start < hi:
-                result[(sid, lo)].append(Span(max(start, lo) - lo, min(end, hi) - lo, shift=lo, **fields))
-
-    primary = [w for w in windows if sources[w[0]].kind.is_primary]
-    secondary = [w for w in windows if not sources[w[0]].kind.is_primary]
-    if primary:
-        turns = session.execute(
-            select(Turn.source_id, Turn.id, Turn.char_start, Turn.char_end, Turn.speaker_id, Speaker.name)
-            .join(Speaker, Speaker.id == Turn.speaker_id)
-            .where(overlapping(Turn.source_id, Turn.char_start, Turn.char_end))
-            .order_by(Turn.source_id, Turn.position)
-        ).all()
-        with_turns = set()
-        for row in turns:
-            with_turns.add(row.source_id)
-            place(
-                row.source_id,
-                row.char_start,
-                row.char_end,
-                speaker_id=row.speaker_id,
-                speaker_name=row.name,
-                turn_id=row.id,
-            )
-        for sid, lo, hi in primary:
-            if sid not in with_turns and not session.scalar(
-                select(func.count()).select_from(Turn).where(Turn.source_id == sid)
-            ):
-                result[(sid, lo)].append(Span(0, hi - lo, None, None, shift=lo))  # a transcript without turns
-    if secondary:
-        quoted = session.execute(
-            select(
-                Appearance.source_id,
-                Appearance.id,
-                Appearance.char_start,
-                Appearance.char_end,
-                Quote.speaker_id,
-                Speaker.name,
-            )
-            .join(Quote, Quote.id == Appearance.quote_id)
-            .join(Speaker, Speaker.id == Quote.speaker_id)
-            .where(
-                overlapping(Appearance.source_id, Appearance.char_start, Appearance.char_end),
-                *evidence_conditions(),
-            )
-            .order_by(Appearance.source_id, Appearance.char_start)
-        ).all()
-        for cited in quoted:
-            if cited.char_start is not None and cited.char_end is not None:
-                place(
-                    cited.source_id,
-                    cited.char_start,
-                    cited.char_end,
-                    speaker_id=cited.speaker_id,
-                    speaker_name=cited.name,
-                    appearance_id=cited.id,
-                )
-    for key in result:
-        result[key].sort(key=lambda span: span.start)
-    return result
+    return window_documents(session, sources, windows)
 
 
 SPEAKER_TEXT = 80_000  # characters of a speaker's own (latest) turns read when looking for a paraphrase

@@ -26,6 +26,7 @@ from quotecheck.matching import Document
 from quotecheck.models import Shingle, Source, Speaker, SpeakerAlias
 from quotecheck.paraphrase import tokens, weight
 from quotecheck.services.index import shingle_hash
+from quotecheck.services.passages import window_documents
 from quotecheck.text import name_key
 
 __all__ = ["COMMON", "HITS", "Candidates", "candidates"]
@@ -159,8 +160,6 @@ def candidates(session: Session, claim: str, speaker_id: int | None, language: s
 
 def _cut(session: Session, windows: list[tuple[int, int, int]], language: str | None) -> list[Document]:
     """The windows' text and the turns (or quoted spans) in them, as documents."""
-    from quotecheck.services.checks import _spans  # the same turns the exact check sees
-
     if not windows:
         return []
     query = select(Source.id, Source.title, Source.kind).where(
@@ -172,20 +171,4 @@ def _cut(session: Session, windows: list[tuple[int, int, int]], language: str | 
     windows = [w for w in windows if w[0] in sources]
     if not windows:
         return []
-    spans = _spans(session, sources, windows)
-    wanted = [(sid, lo, hi) for sid, lo, hi in windows if spans.get((sid, lo))]
-    if not wanted:
-        return []
-    cuts = union_all(
-        *(
-            select(literal(n).label("n"), func.substr(Source.text, lo + 1, hi - lo).label("cut")).where(
-                Source.id == sid
-            )
-            for n, (sid, lo, hi) in enumerate(wanted)
-        )
-    )
-    texts = {n: cut or "" for n, cut in session.execute(select(cuts.subquery()))}
-    return [
-        Document(sid, sources[sid].title, texts.get(n, ""), sources[sid].kind.is_primary, spans[(sid, lo)])
-        for n, (sid, lo, _hi) in enumerate(wanted)
-    ]
+    return window_documents(session, sources, windows)
